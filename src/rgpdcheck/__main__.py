@@ -1,0 +1,5 @@
+"""`python -m rgpdcheck` is the `rgpdcheck` command."""
+
+from .cli import main
+
+main()

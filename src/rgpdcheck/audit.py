@@ -1,0 +1,83 @@
+"""The audit, end to end: load -> validate -> facts -> engine -> findings.
+
+Each step is its own module; this one only chains them. The as-of date is an explicit
+input (the CLI resolves `--as-of`, else the register's `date_reference`, else today);
+nothing below reads the clock.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from . import engine
+from .facts import build_facts
+from .findings import SEVERITY_RANK, Finding, to_findings
+from .loader import load_document
+from .rules import Rule, load_rules
+from .validate import Register, validate
+
+
+@dataclass(frozen=True)
+class AuditResult:
+    """What one audit of one register found."""
+
+    file: str
+    commune: str
+    as_of: date
+    findings: list[Finding]
+    set_aside: dict[str, int] = field(default_factory=dict)
+    treatments: int = 0
+
+    def counts(self) -> dict[str, int]:
+        out = {severity: 0 for severity in SEVERITY_RANK}
+        for f in self.findings:
+            out[f.severity] += 1
+        return out
+
+
+def audit_file(path: str, as_of: date | None, today: date, rules: tuple[Rule, ...] | None = None) -> AuditResult:
+    """Audit one register file. Raises InputErrors on bad input."""
+    rules = rules if rules is not None else load_rules()
+    document = load_document(path)
+    register = validate(document, as_of, today, {r.id for r in rules})
+    return audit_register(register, rules)
+
+
+def audit_register(register: Register, rules: tuple[Rule, ...]) -> AuditResult:
+    facts = build_facts(register, register.as_of)
+    matches = engine.evaluate(rules, facts.facts)
+    findings = to_findings(matches, {r.id: r for r in rules}, facts, register.document)
+    return AuditResult(
+        file=register.file,
+        commune=register.model.commune,
+        as_of=register.as_of,
+        findings=findings,
+        set_aside=dict(facts.set_aside),
+        treatments=len(register.model.traitements) - facts.set_aside["traitements"],
+    )
+
+
+def summary(results: list[AuditResult]) -> dict[str, Any]:
+    counts = {severity: 0 for severity in SEVERITY_RANK}
+    for result in results:
+        for severity, n in result.counts().items():
+            counts[severity] += n
+    return {
+        "files": len(results),
+        "treatments": sum(r.treatments for r in results),
+        "findings": sum(counts.values()),
+        "by_severity": counts,
+        "set_aside": {
+            "traitements": sum(r.set_aside.get("traitements", 0) for r in results),
+            "evenements": sum(r.set_aside.get("evenements", 0) for r in results),
+        },
+    }
+
+
+def exit_code(results: list[AuditResult], fail_on: str) -> int:
+    """0 when no finding reaches `fail_on`, else 1."""
+    threshold = SEVERITY_RANK[fail_on]
+    return int(any(SEVERITY_RANK[f.severity] <= threshold for r in results for f in r.findings))
+

@@ -1,0 +1,86 @@
+"""Contract parameters: the communes of the avenants and the dates that hold for all.
+
+Values are data (`data/communes.yaml`, `data/parametres.yaml`), each with the line of
+the source document it was read from; a register's `contrat:` block defines or
+overrides them. Dated options (`valeurs: {date: value}`) are read as of a given day.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import yaml
+
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+@cache
+def _data(name: str) -> Any:
+    text = resources.files("rgpdcheck").joinpath("data").joinpath(name).read_text(encoding="utf-8")
+    return yaml.load(text, Loader=_Loader)
+
+
+def communes() -> dict[str, dict[str, Any]]:
+    """The communes known to the project, by slug."""
+    return _data("communes.yaml")["communes"]
+
+
+def parameter(name: str) -> Any:
+    """A parameter common to all communes (its `valeur`)."""
+    return _data("parametres.yaml")["parametres"][name]["valeur"]
+
+
+def _as_of(dated: dict[date, Any], day: date) -> Any:
+    """The value of a dated parameter on `day` (None before its first date)."""
+    value = None
+    for start in sorted(dated):
+        if start <= day:
+            value = dated[start]
+    return value
+
+
+@dataclass(frozen=True)
+class Contract:
+    """The parameters of one commune's avenant, as they apply to one audit."""
+
+    commune: str
+    nom: str
+    avenant: int | None
+    date_effet: date
+    violations_confiees_metropole: bool
+    dpo_mutualise: bool
+    source: str  # "projet" (the commune's data file) or "registre" (a `contrat:` block)
+
+
+def resolve(slug: str, block: Any, as_of: date) -> Contract | None:
+    """The contract of commune `slug`, the register's `contrat:` block overriding.
+
+    None when the commune is unknown and the block does not give a date d'effet.
+    """
+    known = communes().get(slug)
+    overrides = {k: v for k, v in (block.model_dump() if block else {}).items() if v is not None}
+    if known is None and "date_effet" not in overrides:
+        return None
+    base: dict[str, Any] = {"nom": slug, "avenant": None, "violations_confiees_metropole": True, "dpo_mutualise": True}
+    if known is not None:
+        base = {
+            "nom": known["nom"],
+            "avenant": known["avenant"]["valeur"],
+            "date_effet": known["date_effet"]["valeur"],
+            "violations_confiees_metropole": _as_of(known["violations_confiees_metropole"]["valeurs"], as_of),
+            "dpo_mutualise": _as_of(known["dpo_mutualise"]["valeurs"], as_of),
+        }
+    base.update(overrides)
+    return Contract(
+        commune=slug,
+        nom=base["nom"],
+        avenant=base["avenant"],
+        date_effet=base["date_effet"],
+        violations_confiees_metropole=bool(base["violations_confiees_metropole"]),
+        dpo_mutualise=bool(base["dpo_mutualise"]),
+        source="registre" if overrides else "projet",
+    )

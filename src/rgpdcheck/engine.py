@@ -1,0 +1,157 @@
+"""Step 4 of the audit: run the rules in durable_rules. The only module that imports it.
+
+durable_rules 2.0.28 has traps that silently change answers; each is handled here
+(see docs/engine.md for the measurements):
+- negation depends on fact order within a batch: every rule starts with a sentinel
+  pattern, and the sentinel fact is asserted after all the others, so every rule is
+  evaluated on the complete set of facts;
+- a fact matching no pattern makes the batch raise MessageNotHandledException and
+  defers the actions to a timer thread: we catch it and drain the action queue
+  ourselves, so every action has run when `evaluate` returns;
+- facts whose ids collide under the engine's 32-bit FNV-1a hash are silently
+  dropped: ids are checked and re-suffixed before asserting;
+- each Host starts timer threads that never stop and C memory is never freed: our
+  Host does not start them, and each evaluation deletes its ruleset;
+- `set_rulesets` mutates its argument: a fresh definition is built each time;
+- exceptions inside actions are swallowed into the state: the state is checked;
+- a fact matching several `$or` branches fires several times: matches are a set.
+"""
+
+from __future__ import annotations
+
+import copy
+import itertools
+import json
+import os
+import threading
+from dataclasses import dataclass
+from typing import Any, Iterable
+
+from durable import engine as _durable
+from durable.engine import durable_rules_engine as _native
+
+SENTINEL_ALIAS = "fin_des_faits"
+SENTINEL_KIND = "__fin_des_faits__"
+_SENTINEL_ID = "__fin_des_faits__"
+_names = itertools.count()
+_lock = threading.Lock()  # the C engine has no locks of its own
+
+
+class EngineError(RuntimeError):
+    """The engine failed (an action raised, or a ruleset could not be built)."""
+
+
+@dataclass(frozen=True, order=True)
+class Match:
+    """One rule matched: its id and the facts bound to its aliases, by fact id."""
+
+    rule_id: str
+    bindings: tuple[tuple[str, str], ...]
+
+    def fact_id(self, alias: str) -> str:
+        return dict(self.bindings)[alias]
+
+
+@dataclass(frozen=True)
+class EngineRule:
+    """What the engine needs of a rule: an id and durable_rules patterns."""
+
+    id: str
+    patterns: tuple[Any, ...]
+
+
+class _Host(_durable.Host):
+    """A Host without the background timer threads (we drain actions ourselves)."""
+
+    def _run(self) -> None:
+        return None
+
+
+def fnv1a_32(text: str) -> int:
+    """The engine's hash of a fact id (state.c: fnv1Hash32 over the id's bytes, signed char)."""
+    h = 0x811C9DC5
+    for b in text.encode("utf-8"):
+        h ^= b if b < 0x80 else (b - 0x100) & 0xFFFFFFFF
+        h = (h * 0x01000193) & 0xFFFFFFFF
+    return h
+
+
+def collision_free(facts: Iterable[dict[str, Any]]) -> tuple[list[dict[str, Any]], dict[str, str]]:
+    """Copies of the facts whose ids hash apart, and the map from new id to original id."""
+    seen: set[int] = {fnv1a_32(_SENTINEL_ID)}
+    out, original = [], {}
+    for fact in facts:
+        new_id, n = fact["id"], 0
+        while fnv1a_32(new_id) in seen:
+            n += 1
+            new_id = f"{fact['id']}~{n}"
+        seen.add(fnv1a_32(new_id))
+        original[new_id] = fact["id"]
+        out.append(fact if new_id == fact["id"] else {**fact, "id": new_id})
+    return out, original
+
+
+def evaluate(rules: Iterable[EngineRule], facts: list[dict[str, Any]]) -> set[Match]:
+    """Run `rules` on `facts` in a fresh ruleset; return every match, once."""
+    ids = [f["id"] for f in facts]
+    if len(set(ids)) != len(ids):
+        raise EngineError("identifiants de faits en double")
+    safe_facts, original = collision_free(facts)
+    matches: set[Match] = set()
+
+    def action_for(rule_id: str) -> Any:
+        def action(c: Any) -> None:
+            bound = c._m  # alias -> fact dict (private API of the pinned version)
+            matches.add(Match(rule_id, tuple(sorted(
+                (alias, original[fact["id"]]) for alias, fact in bound.items() if alias != SENTINEL_ALIAS))))
+        return action
+
+    sentinel = {SENTINEL_ALIAS: {"kind": SENTINEL_KIND}}
+    definition = {
+        rule.id: {"all": [sentinel, *copy.deepcopy(list(rule.patterns))], "run": action_for(rule.id)}
+        for rule in rules
+    }
+    if not definition:
+        return matches
+    name = f"rgpdcheck_{os.getpid()}_{next(_names)}"
+    with _lock:
+        host = _Host()
+        try:
+            host.set_rulesets({name: definition})
+        except Exception as exc:  # the native code reports bad definitions as plain exceptions
+            raise EngineError(f"jeu de règles refusé par le moteur : {exc}") from exc
+        ruleset = host.get_ruleset(name)
+        try:
+            if safe_facts:
+                _assert(ruleset, safe_facts)
+            _assert(ruleset, [{"id": _SENTINEL_ID, "kind": SENTINEL_KIND}])
+            _drain(ruleset)
+            state = ruleset.get_state(None)
+            if "exception" in state:
+                raise EngineError(f"une action a échoué : {state['exception']}")
+        finally:
+            try:
+                ruleset.delete_state(None)
+            finally:
+                _native.delete_ruleset(ruleset._handle)
+    return matches
+
+
+def _assert(ruleset: Any, facts: list[dict[str, Any]]) -> None:
+    try:
+        ruleset.assert_facts(facts)
+    except _durable.MessageNotHandledException:
+        pass  # some facts match no pattern: normal, actions are drained below
+    except _durable.MessageObservedException as exc:  # pragma: no cover - ids are made unique above
+        raise EngineError(f"fait ignoré par le moteur (identifiant en collision) : {exc}") from exc
+
+
+def _drain(ruleset: Any) -> None:
+    """Run every pending action now, on this thread."""
+    while result := _native.start_action(ruleset._handle):
+        ruleset._flush_actions(json.loads(result[0]), {"message": json.loads(result[1])}, result[2], _ignore)
+
+
+def _ignore(error: Any, state: Any) -> None:
+    if error:
+        raise EngineError(f"une action a échoué : {error}")

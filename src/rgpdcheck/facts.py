@@ -1,0 +1,169 @@
+"""Step 3 of the audit: turn a valid register into the flat facts the rules match.
+
+The engine compares loosely (`"5" == 5`, `1 == true`, missing fields make `$neq`
+false), so facts are normalised here, once, with strict conventions:
+- every fact has a unique `id` and a `kind`;
+- enumerations keep their register value, and an absent value is the marker `absent`;
+- yes/no answers are `oui` / `non` / `absent`;
+- lists become counts (`nb_...`) and, where a rule looks inside them, one fact per item;
+- dates are whole days since 1970-01-01 (`jour_...`), instants whole seconds.
+
+The as-of date replays the register as it stood that day: treatments created and
+events dated after it were not known yet, so they are set aside and counted.
+Python only prepares facts; what is compliant is decided by the rules in `rules/`.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+from urllib.parse import quote
+
+from .model import Traitement, event_date
+from .validate import Register
+
+ABSENT = "absent"
+EPOCH = date(1970, 1, 1)
+
+# Fields of each fact kind: the rule loader refuses a condition or a message that uses
+# a field not listed here, so a typo in a rule cannot silently never match.
+FACT_FIELDS: dict[str, frozenset[str]] = {
+    "registre": frozenset({
+        "commune", "nom_commune", "jour_reference", "jour_effet", "violations_confiees_metropole", "dpo_mutualise",
+    }),
+    "traitement": frozenset({
+        "tid", "nom", "responsable", "responsable_type", "base_legale", "preuve_consentement",
+        "nb_finalites", "nb_personnes_concernees", "nb_categories_donnees", "nb_destinataires",
+        "nb_mesures_securite", "donnees_sensibles_renseignees", "nb_donnees_sensibles", "nb_donnees_art9",
+        "nb_donnees_art10", "nir", "exception_art9", "justification_minimisation", "transferts_renseignes",
+        "nb_transferts", "duree_conservation", "sort_final", "information_personnes",
+        "procedure_rectification", "nb_criteres_aipd", "grande_echelle", "aipd", "cree_le", "anterieur",
+        "statut", "exploitation",
+    }),
+    "finalite": frozenset({"tid", "texte", "rang"}),
+    "mesure": frozenset({"tid", "nom"}),
+    "transfert": frozenset({"tid", "pays", "garantie"}),
+}
+
+ART9 = frozenset({
+    "sante", "origine_raciale_ethnique", "opinions_politiques", "convictions_religieuses",
+    "appartenance_syndicale", "genetique", "biometrique", "vie_sexuelle", "orientation_sexuelle",
+})
+ART10 = frozenset({"infractions_condamnations"})
+
+
+@dataclass
+class FactSet:
+    """The facts of one audit, and what the engine does not need but findings do."""
+
+    facts: list[dict[str, Any]] = field(default_factory=list)
+    # fact id -> path in the register document (for the finding's line)
+    paths: dict[str, tuple[Any, ...]] = field(default_factory=dict)
+    set_aside: dict[str, int] = field(default_factory=lambda: {"traitements": 0, "evenements": 0})
+
+    def add(self, kind: str, key: str, path: tuple[Any, ...], **values: Any) -> dict[str, Any]:
+        fact = {"id": f"{kind}:{quote(key, safe='')}", "kind": kind, **values}
+        self.facts.append(fact)
+        self.paths[fact["id"]] = path
+        return fact
+
+    def by_id(self) -> dict[str, dict[str, Any]]:
+        return {f["id"]: f for f in self.facts}
+
+
+def day(value: date | None) -> int | None:
+    return None if value is None else (value - EPOCH).days
+
+
+def yes_no(value: bool | None) -> str:
+    return ABSENT if value is None else ("oui" if value else "non")
+
+
+def present(value: Any) -> str:
+    return "absent" if value in (None, "", []) else "present"
+
+
+def normalise_text(text: str) -> str:
+    """Lower case, no accents, single spaces, no trailing punctuation: for enumerations."""
+    stripped = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    words = "".join(c if c.isalnum() else " " for c in stripped.lower()).split()
+    return " ".join(words)
+
+
+def build_facts(register: Register, as_of: date) -> FactSet:
+    """All the facts of a register as it stood on `as_of`."""
+    model, contract = register.model, register.contract
+    out = FactSet()
+    out.add(
+        "registre", model.commune, (),
+        commune=model.commune,
+        nom_commune=contract.nom,
+        jour_reference=day(as_of),
+        jour_effet=day(contract.date_effet),
+        violations_confiees_metropole=yes_no(contract.violations_confiees_metropole),
+        dpo_mutualise=yes_no(contract.dpo_mutualise),
+    )
+    actor_types = {a.id: a.type or ABSENT for a in model.acteurs}
+    actor_types.setdefault(model.commune, "commune")
+    actor_types.setdefault("metropole", "metropole")
+    for index, treatment in enumerate(model.traitements):
+        if treatment.cree_le is not None and treatment.cree_le > as_of:
+            out.set_aside["traitements"] += 1
+            continue
+        _treatment_facts(out, treatment, ("traitements", index), model.commune, actor_types, contract.date_effet)
+    for event in model.evenements:
+        when = event_date(event)
+        if when is not None and when > as_of:
+            out.set_aside["evenements"] += 1
+    return out
+
+
+def _treatment_facts(out: FactSet, t: Traitement, path: tuple[Any, ...], commune: str,
+                     actor_types: dict[str, str], date_effet: date) -> None:
+    sensitive = set(t.donnees_sensibles or [])
+    criteria = set(t.criteres_aipd)
+    if sensitive - {"nir"}:
+        criteria.add("donnees_sensibles")  # WP248 criterion 4 follows from the data themselves
+    responsable = t.responsable or commune
+    out.add(
+        "traitement", t.id, path,
+        tid=t.id,
+        nom=t.nom,
+        responsable=responsable,
+        responsable_type=actor_types.get(responsable, ABSENT),
+        base_legale=t.base_legale or ABSENT,
+        preuve_consentement=yes_no(t.preuve_consentement),
+        nb_finalites=len(t.finalites),
+        nb_personnes_concernees=len(t.personnes_concernees),
+        nb_categories_donnees=len(t.categories_donnees),
+        nb_destinataires=len(t.destinataires),
+        nb_mesures_securite=len(t.mesures_securite),
+        donnees_sensibles_renseignees=yes_no(t.donnees_sensibles is not None),
+        nb_donnees_sensibles=len(sensitive),
+        nb_donnees_art9=len(sensitive & ART9),
+        nb_donnees_art10=len(sensitive & ART10),
+        nir=yes_no("nir" in sensitive),
+        exception_art9=present(t.exception_art9),
+        justification_minimisation=present(t.justification_minimisation),
+        transferts_renseignes=yes_no(t.transferts_hors_ue is not None),
+        nb_transferts=len(t.transferts_hors_ue or []),
+        duree_conservation=present(t.duree_conservation and t.duree_conservation.duree),
+        sort_final=t.sort_final or ABSENT,
+        information_personnes=yes_no(t.information_personnes.realisee if t.information_personnes else None),
+        procedure_rectification=yes_no(t.procedure_rectification),
+        nb_criteres_aipd=len(criteria),
+        grande_echelle=yes_no("grande_echelle" in criteria),
+        aipd=present(t.aipd and t.aipd.realisee_le),
+        cree_le=present(t.cree_le),
+        anterieur=ABSENT if t.cree_le is None else yes_no(t.cree_le < date_effet),
+        statut=t.statut or ABSENT,
+        exploitation=t.exploitation or ABSENT,
+    )
+    for rank, purpose in enumerate(t.finalites):
+        out.add("finalite", f"{t.id}#{rank}", path + ("finalites", rank), tid=t.id, texte=normalise_text(purpose), rang=rank + 1)
+    for rank, measure in enumerate(t.mesures_securite):
+        out.add("mesure", f"{t.id}#{rank}", path + ("mesures_securite", rank), tid=t.id, nom=normalise_text(measure).replace(" ", "_"))
+    for rank, transfer in enumerate(t.transferts_hors_ue or []):
+        out.add("transfert", f"{t.id}#{rank}", path + ("transferts_hors_ue", rank), tid=t.id, pays=transfer.pays, garantie=transfer.garantie or ABSENT)

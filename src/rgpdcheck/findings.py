@@ -1,0 +1,88 @@
+"""Step 5 of the audit: engine matches become findings, one frozen type for all formats."""
+
+from __future__ import annotations
+
+import string
+from dataclasses import dataclass
+from typing import Any
+
+from .engine import Match
+from .facts import FactSet
+from .loader import Document
+from .rules import Rule
+
+SEVERITY_RANK = {"erreur": 0, "avertissement": 1, "info": 2}
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A problem a DPO must fix, located in the register and tied to its clauses."""
+
+    rule_id: str
+    severity: str
+    message: str
+    file: str
+    line: int
+    treatment: str | None
+    citations: tuple[str, ...]
+    family: str
+    title: str
+
+    def sort_key(self) -> tuple[Any, ...]:
+        return (self.file, self.line, SEVERITY_RANK[self.severity], self.rule_id, self.treatment or "", self.message)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "rule_id": self.rule_id,
+            "severity": self.severity,
+            "treatment": self.treatment,
+            "message": self.message,
+            "citations": list(self.citations),
+            "location": {"file": self.file, "line": self.line},
+            "family": self.family,
+            "title": self.title,
+        }
+
+
+class _FactView:
+    """`{t.nom}` in a message template reads field `nom` of the fact bound to `t`."""
+
+    def __init__(self, fact: dict[str, Any]):
+        self._fact = fact
+
+    def __getattr__(self, name: str) -> Any:
+        return self._fact[name]
+
+
+def render(template: str, bound: dict[str, dict[str, Any]]) -> str:
+    views = {alias: _FactView(fact) for alias, fact in bound.items()}
+    return string.Formatter().vformat(template, (), views)
+
+
+def to_findings(matches: set[Match], rules: dict[str, Rule], facts: FactSet, document: Document) -> list[Finding]:
+    """One finding per (rule, subject fact), deterministic whatever the match order."""
+    by_id = facts.by_id()
+    chosen: dict[tuple[str, str], Match] = {}
+    for match in sorted(matches):
+        rule = rules[match.rule_id]
+        subject = match.fact_id(rule.spec.lieu.alias)
+        chosen.setdefault((match.rule_id, subject), match)
+    findings = []
+    for (rule_id, subject), match in chosen.items():
+        rule = rules[rule_id]
+        bound = {alias: by_id[fact_id] for alias, fact_id in match.bindings}
+        path = facts.paths[subject]
+        if rule.spec.lieu.champ:
+            path = path + (rule.spec.lieu.champ,)
+        findings.append(Finding(
+            rule_id=rule_id,
+            severity=rule.spec.severite,
+            message=render(rule.spec.message, bound).strip(),
+            file=document.file,
+            line=document.line_of(path),
+            treatment=by_id[subject].get("tid"),
+            citations=tuple(rule.citations()),
+            family=rule.family,
+            title=rule.spec.titre,
+        ))
+    return sorted(findings, key=Finding.sort_key)

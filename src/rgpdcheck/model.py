@@ -1,0 +1,349 @@
+"""The register format v1 as pydantic models (see docs/registre.md).
+
+Keys are French, as in the file. Unknown keys are refused (a typo must never be
+silently ignored). Only `version`, `commune` and each treatment's `id` and `nom` are
+required: a missing field that the GDPR asks for is a finding, not an input error.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date as Date, datetime
+from typing import Annotated, Any, Literal, TypeVar, Union, get_args
+from zoneinfo import ZoneInfo
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
+
+PARIS = ZoneInfo("Europe/Paris")
+
+
+def _none_to_empty(value: Any) -> Any:
+    return [] if value is None else value
+
+
+def _parse_instant(value: Any) -> Any:
+    """ISO 8601 date or date-time; Europe/Paris when no offset is given."""
+    if isinstance(value, datetime):
+        instant = value
+    elif isinstance(value, Date):
+        instant = datetime(value.year, value.month, value.day)
+    elif isinstance(value, str):
+        try:
+            instant = datetime.fromisoformat(value.strip())
+        except ValueError:
+            raise ValueError("date-heure ISO 8601 attendue, par exemple 2018-10-02T09:30") from None
+    else:
+        return value
+    return instant if instant.tzinfo else instant.replace(tzinfo=PARIS)
+
+
+_DURATION = re.compile(r"^P(?=\d)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?$")
+
+
+def _check_duration(value: Any) -> Any:
+    if isinstance(value, str) and not _DURATION.match(value.strip()):
+        raise ValueError("durée ISO 8601 attendue, par exemple P3Y (3 ans), P6M (6 mois), P30D (30 jours)")
+    return value.strip() if isinstance(value, str) else value
+
+
+T = TypeVar("T")
+# A list that may also be written empty (`acteurs:` with nothing after it).
+Liste = Annotated[list[T], BeforeValidator(_none_to_empty)]
+Instant = Annotated[datetime, BeforeValidator(_parse_instant)]
+DureeIso = Annotated[str, BeforeValidator(_check_duration)]
+Ident = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+Texte = Annotated[str, StringConstraints(strip_whitespace=True)]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", coerce_numbers_to_str=True, frozen=True)
+
+
+# -- top level -------------------------------------------------------------------------
+
+class Contrat(_Model):
+    avenant: int | None = None
+    date_effet: Date | None = None
+    violations_confiees_metropole: bool | None = None
+    dpo_mutualise: bool | None = None
+
+
+TypeActeur = Literal["commune", "metropole", "prestataire", "etablissement_public", "autre"]
+
+
+class Acteur(_Model):
+    id: Ident
+    type: TypeActeur | None = None
+    nom: Texte | None = None
+    commentaire: Texte | None = None
+
+
+class Dpo(_Model):
+    id: Ident
+    nom: Texte | None = None
+    organismes: Liste[Ident] = []
+    designe_le: Date | None = None
+    lettre_de_mission: bool | None = None
+
+
+# -- treatments ------------------------------------------------------------------------
+
+BaseLegale = Literal["consentement", "contrat", "obligation_legale", "interets_vitaux", "mission_interet_public", "interets_legitimes"]
+DonneeSensible = Literal[
+    "sante", "origine_raciale_ethnique", "opinions_politiques", "convictions_religieuses",
+    "appartenance_syndicale", "genetique", "biometrique", "vie_sexuelle", "orientation_sexuelle",
+    "infractions_condamnations", "nir",
+]
+Garantie = Literal["decision_adequation", "clauses_types", "regles_entreprise", "derogation_art49"]
+SortFinal = Literal["effacement", "anonymisation", "archivage_intermediaire", "archivage_definitif"]
+CritereAipd = Literal[
+    "evaluation_notation", "decision_automatisee", "surveillance_systematique", "donnees_sensibles",
+    "grande_echelle", "croisement", "personnes_vulnerables", "usage_innovant", "exclusion_droit",
+]
+RoleMetropole = Literal["responsable", "responsable_conjoint", "sous_traitant", "aucun"]
+VoieAcquisition = Literal["projet_numerique", "commande_publique", "saisine_directe", "anterieur"]
+
+
+class Transfert(_Model):
+    pays: Ident
+    garantie: Garantie | None = None
+
+
+class Duree(_Model):
+    duree: DureeIso | None = None
+    point_de_depart: Texte | None = None
+
+
+def _duration_as_block(value: Any) -> Any:
+    """`duree_conservation: P3Y` is short for `{duree: P3Y}`."""
+    return {"duree": value} if isinstance(value, str) else value
+
+
+class Information(_Model):
+    realisee: bool | None = None
+    support: Texte | None = None
+
+
+class RoleMetropoleFaits(_Model):
+    role_declare: RoleMetropole | None = None
+    definit_finalites_moyens: bool | None = None
+    pouvoir_adjudicateur: bool | None = None
+
+
+class AccordConjoint(_Model):
+    signe_le: Date | None = None
+
+
+class Aipd(_Model):
+    realisee_le: Date | None = None
+
+
+class SousTraitant(_Model):
+    acteur: Ident
+    rang: Literal[1, "ulterieur"] | None = None
+    selectionne_par: Literal["metropole", "commune"] | None = None
+    contrat_ecrit: bool | None = None
+    instructions_documentees: bool | None = None
+    autorisation: Literal["generale", "specifique", "aucune"] | None = None
+    information_commune: bool | None = None
+
+
+class Acquisition(_Model):
+    voie: VoieAcquisition | None = None
+
+
+class Traitement(_Model):
+    id: Ident
+    nom: Ident
+    application: Texte | None = None
+    editeur: Texte | None = None
+    responsable: Ident | None = None
+    finalites: Liste[Texte] = []
+    base_legale: BaseLegale | None = None
+    preuve_consentement: bool | None = None
+    personnes_concernees: Liste[Texte] = []
+    categories_donnees: Liste[Texte] = []
+    donnees_sensibles: list[DonneeSensible] | None = None
+    exception_art9: Texte | None = None
+    justification_minimisation: Texte | None = None
+    destinataires: Liste[Texte] = []
+    transferts_hors_ue: list[Transfert] | None = None
+    duree_conservation: Annotated[Duree, BeforeValidator(_duration_as_block)] | None = None
+    sort_final: SortFinal | None = None
+    information_personnes: Information | None = None
+    procedure_rectification: bool | None = None
+    mesures_securite: Liste[Texte] = []
+    criteres_aipd: Liste[CritereAipd] = []
+    aipd: Aipd | None = None
+    cree_le: Date | None = None
+    statut: Literal["actif", "clos"] | None = None
+    clos_le: Date | None = None
+    exploitation: Literal["service_commun", "commune"] | None = None
+    metropole: RoleMetropoleFaits | None = None
+    accord_conjoint: AccordConjoint | None = None
+    sous_traitants: Liste[SousTraitant] = []
+    acquisition: Acquisition | None = None
+    commentaire: Texte | None = None
+
+
+# -- events ------------------------------------------------------------------------------
+
+class _Evenement(_Model):
+    id: Ident | None = None
+    date: Date | None = None
+    traitement: Ident | None = None
+    commentaire: Texte | None = None
+
+
+class SaisineDpo(_Evenement):
+    type: Literal["saisine_dpo"]
+    dpo: Ident | None = None
+    par: Texte | None = None
+    phase: Literal["etude_et_conseil", "conception", "redaction_dce", "avant_mise_en_oeuvre"] | None = None
+    avis: Literal["favorable", "conforme", "reserve", "defavorable", "en_attente"] | None = None
+    preuve_conservee: bool | None = None
+
+
+class SaisineDgnsi(_Evenement):
+    type: Literal["saisine_dgnsi"]
+
+
+class DiagnosticSecurite(_Evenement):
+    type: Literal["diagnostic_securite"]
+
+
+class ValidationProjet(_Evenement):
+    type: Literal["validation_projet"]
+
+
+class ConceptionTechnique(_Evenement):
+    type: Literal["conception_technique"]
+
+
+class RedactionDce(_Evenement):
+    type: Literal["redaction_dce"]
+
+
+class MiseEnOeuvre(_Evenement):
+    type: Literal["mise_en_oeuvre"]
+
+
+class Evolution(_Evenement):
+    type: Literal["evolution"]
+    nature: Literal["nouvelle_extraction", "croisement", "nouvelle_fonctionnalite", "nouveau_destinataire", "nouvelle_finalite"] | None = None
+    demandee_par: Texte | None = None
+    traitee_par: Literal["metropole", "commune"] | None = None
+    processus_standard: bool | None = None
+
+
+class Violation(_Evenement):
+    type: Literal["violation"]
+    detectee_le: Instant | None = None
+    notifiee_cnil_le: Instant | None = None
+    motif_retard: Texte | None = None
+    risque: Literal["faible", "risque", "eleve"] | None = None
+    personnes_informees_le: Instant | None = None
+    inscrite_registre: bool | None = None
+    geree_par: Literal["metropole", "commune"] | None = None
+    observations_commune: bool | None = None
+
+
+class Prolongation(_Model):
+    motif: Texte | None = None
+    notifiee_le: Date | None = None
+
+
+class DemandeDroit(_Evenement):
+    type: Literal["demande_droit"]
+    droit: Literal["information", "acces", "rectification", "opposition", "effacement", "limitation", "portabilite"] | None = None
+    recue_le: Date | None = None
+    repondue_le: Date | None = None
+    prolongation: Prolongation | None = None
+    observations_commune: bool | None = None
+
+
+class FinConservation(_Evenement):
+    type: Literal["fin_conservation"]
+    date_prevue: Date | None = None
+    option: SortFinal | None = None
+    commune_informee_le: Date | None = None
+    realisee_le: Date | None = None
+    acces_restreint: bool | None = None
+
+
+class EtatDesLieux(_Evenement):
+    type: Literal["etat_des_lieux"]
+    remis_le: Date | None = None
+    exhaustif: bool | None = None
+
+
+class CommunicationCnil(_Evenement):
+    type: Literal["communication_cnil"]
+
+
+class DeclarationArret(_Evenement):
+    type: Literal["declaration_arret"]
+
+
+class PlanActionAnterieurs(_Evenement):
+    type: Literal["plan_action_anterieurs"]
+
+
+class NotificationProcessus(_Evenement):
+    type: Literal["notification_processus"]
+    documents: Liste[Texte] = []
+
+
+class Sensibilisation(_Evenement):
+    type: Literal["sensibilisation"]
+    public: Texte | None = None
+    participants: int | None = None
+
+
+_EVENTS = (
+    SaisineDpo, SaisineDgnsi, DiagnosticSecurite, ValidationProjet, ConceptionTechnique,
+    RedactionDce, MiseEnOeuvre, Evolution, Violation, DemandeDroit, FinConservation,
+    EtatDesLieux, CommunicationCnil, DeclarationArret, PlanActionAnterieurs,
+    NotificationProcessus, Sensibilisation,
+)
+# Event classes by their `type` tag.
+EVENT_CLASSES: dict[str, type[_Evenement]] = {get_args(cls.model_fields["type"].annotation)[0]: cls for cls in _EVENTS}
+Evenement = Annotated[Union[_EVENTS], Field(discriminator="type")]
+
+# The date field that places each event type in time when `date` is absent.
+EVENT_DATE_FIELD: dict[str, str] = {
+    "violation": "detectee_le",
+    "demande_droit": "recue_le",
+    "fin_conservation": "date_prevue",
+    "etat_des_lieux": "remis_le",
+}
+
+
+def event_date(event: Any) -> Date | None:
+    """When the event happened (its `date`, else the date field its type names)."""
+    if event.date is not None:
+        return event.date
+    name = EVENT_DATE_FIELD.get(event.type)
+    value = getattr(event, name) if name else None
+    if isinstance(value, datetime):
+        return value.astimezone(PARIS).date()
+    return value
+
+
+class Derogation(_Model):
+    regle: Ident
+    traitement: Ident | None = None
+    motif: Ident
+    jusqu_au: Date
+
+
+class Registre(_Model):
+    version: Literal[1]
+    commune: Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")]
+    contrat: Contrat | None = None
+    date_reference: Date | None = None
+    acteurs: Liste[Acteur] = []
+    dpo: Liste[Dpo] = []
+    traitements: Liste[Traitement] = []
+    evenements: Liste[Evenement] = []
+    derogations: Liste[Derogation] = []

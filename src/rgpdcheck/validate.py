@@ -1,0 +1,258 @@
+"""Step 2 of the audit: check a loaded document against the register format v1.
+
+Structure and types (pydantic models), then what the models alone cannot see:
+duplicate ids, references to ids that do not exist, impossible chronologies, an
+unknown commune without a `contrat:` block. Every problem becomes an InputError in
+French with its line; all the problems of a file are reported together.
+"""
+
+from __future__ import annotations
+
+import difflib
+import typing
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from . import contract as contract_mod
+from .errors import InputError, InputErrors
+from .loader import Document
+from .model import EVENT_CLASSES as _EVENT_CLASSES, Registre
+
+
+
+@dataclass(frozen=True)
+class Register:
+    """A valid register: the models, the document (for lines) and its contract."""
+
+    document: Document
+    model: Registre
+    contract: contract_mod.Contract
+    as_of: date  # `--as-of`, else the register's `date_reference`, else today
+
+    @property
+    def file(self) -> str:
+        return self.document.file
+
+
+def validate(document: Document, as_of: date | None, today: date, rule_ids: set[str] | None = None) -> Register:
+    """Validate a document; raise InputErrors with every problem found.
+
+    The audit date is `as_of`, else the register's `date_reference`, else `today`.
+    """
+    file = document.file
+    if not isinstance(document.data, dict):
+        kind = "une liste" if isinstance(document.data, list) else "une valeur simple"
+        raise InputErrors([InputError(file, 1, f"le registre doit être un dictionnaire YAML (« version: 1 », « commune: … »…), pas {kind}")])
+    errors = _cross_check_references(document, rule_ids)
+    try:
+        model = Registre.model_validate(document.data)
+    except ValidationError as exc:
+        raise InputErrors(errors + [_translate(error, document) for error in exc.errors()]) from None
+    errors += _check_chronology(model, document)
+    day = as_of or model.date_reference or today
+    contract = contract_mod.resolve(model.commune, model.contrat, day)
+    if contract is None:
+        known = ", ".join(sorted(contract_mod.communes()))
+        errors.append(InputError(file, document.line_of(("commune",)), f"commune « {model.commune} » inconnue : ajoutez un bloc « contrat: » avec au moins « date_effet », ou utilisez l'une de : {known}"))
+    if errors:
+        raise InputErrors(errors)
+    assert contract is not None
+    return Register(document, model, contract, day)
+
+
+# -- pydantic errors in French ------------------------------------------------------------
+
+def _clean_loc(loc: tuple[Any, ...]) -> tuple[Any, ...]:
+    """Drop the parts pydantic adds for validators (`function-before[...]`)."""
+    return tuple(p for p in loc if not (isinstance(p, str) and ("[" in p or p in {"Duree"})))
+
+
+def _model_at(loc: tuple[Any, ...]) -> type[BaseModel] | None:
+    """The model class that holds the mapping at `loc` (for key suggestions)."""
+    current: Any = Registre
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        if part in _EVENT_CLASSES and not (isinstance(current, type) and issubclass(current, BaseModel) and part in current.model_fields):
+            current = _EVENT_CLASSES[part]
+            continue
+        if not (isinstance(current, type) and issubclass(current, BaseModel)) or part not in current.model_fields:
+            return None
+        current = _inner_model(current.model_fields[part].annotation)
+    return current if isinstance(current, type) and issubclass(current, BaseModel) else None
+
+
+def _inner_model(annotation: Any) -> Any:
+    for arg in [annotation, *_flatten(annotation)]:
+        if isinstance(arg, type) and issubclass(arg, BaseModel):
+            return arg
+    return annotation
+
+
+def _flatten(annotation: Any) -> list[Any]:
+    out = []
+    for arg in typing.get_args(annotation):
+        out.append(arg)
+        out.extend(_flatten(arg))
+    return out
+
+
+def _describe(loc: tuple[Any, ...]) -> str:
+    parts = [str(p) for p in loc if not isinstance(p, int)]
+    return parts[-1] if parts else "registre"
+
+
+def _translate(error: Any, document: Document) -> InputError:
+    kind = error["type"]
+    loc = _clean_loc(tuple(error["loc"]))
+    if kind not in ("missing", "extra_forbidden"):
+        while loc and loc not in document.lines:  # a value error points at a value in the file
+            loc = loc[:-1]
+    ctx = error.get("ctx") or {}
+    value = error.get("input")
+    field = _describe(loc)
+    line = document.line_of(loc)
+    if kind == "extra_forbidden":
+        owner = _model_at(loc[:-1])
+        allowed = sorted(owner.model_fields) if owner else []
+        close = difflib.get_close_matches(str(loc[-1]), allowed, n=1, cutoff=0.6)
+        hint = f" ; vouliez-vous dire « {close[0]} » ?" if close else (f" ; clés permises : {', '.join(allowed)}" if allowed else "")
+        message = f"clé inconnue « {loc[-1]} »{hint}"
+    elif kind == "missing":
+        message = f"champ obligatoire « {field} » manquant"
+    elif kind in ("literal_error", "enum"):
+        expected = ctx.get("expected", "").replace("'", "").replace(" or ", ", ")
+        message = f"valeur « {value} » non permise pour « {field} » ; valeurs permises : {expected}"
+    elif kind == "union_tag_invalid":
+        expected = ctx.get("expected_tags", "").replace("'", "")
+        message = f"type d'événement « {ctx.get('tag')} » inconnu ; types permis : {expected}"
+    elif kind == "union_tag_not_found":
+        message = "champ obligatoire « type » manquant dans l'événement"
+    elif kind.startswith("date") or kind.startswith("datetime"):
+        message = f"date impossible ou mal écrite pour « {field} » : « {value} » (format attendu AAAA-MM-JJ, par exemple 2018-09-01)"
+    elif kind == "value_error":
+        message = f"« {field} » : {ctx.get('error')}"
+    elif kind.startswith("bool"):
+        message = f"« {field} » attend true ou false, pas « {value} »"
+    elif kind.startswith("int"):
+        message = f"« {field} » attend un nombre entier, pas « {value} »"
+    elif kind in ("list_type",):
+        message = f"« {field} » attend une liste (« - élément » ou [a, b]), pas « {value} »"
+    elif kind in ("model_type", "dict_type", "model_attributes_type"):
+        message = f"« {field} » attend un bloc de clés (« clé: valeur »), pas « {value} »"
+    elif kind.startswith("string"):
+        if kind == "string_pattern_mismatch" and field == "commune":
+            message = f"« commune » attend un identifiant en minuscules avec tirets (ex. « saint-aubin-de-medoc »), pas « {value} »"
+        elif kind == "string_too_short":
+            message = f"« {field} » ne peut pas être vide"
+        else:
+            message = f"« {field} » attend du texte, pas « {value} »"
+    else:  # pragma: no cover - a pydantic error type not met in tests yet
+        message = f"« {field} » : valeur invalide ({error.get('msg')})"
+    return InputError(document.file, line, message)
+
+
+# -- what the models cannot see ----------------------------------------------------------
+
+def _items(data: Any, section: str) -> list[tuple[int, dict[str, Any]]]:
+    """The mappings of a top-level list, tolerant of a malformed file."""
+    value = data.get(section) if isinstance(data, dict) else None
+    return [(i, item) for i, item in enumerate(value) if isinstance(item, dict)] if isinstance(value, list) else []
+
+
+def _text(value: Any) -> str | None:
+    return str(value) if isinstance(value, (str, int)) and not isinstance(value, bool) else None
+
+
+def _cross_check_references(document: Document, rule_ids: set[str] | None) -> list[InputError]:
+    """Duplicate ids and dangling references, read from the raw values.
+
+    Works on the raw document so that these problems are reported in the same run as
+    type errors, even when the models could not be built.
+    """
+    data = document.data
+    errors: list[InputError] = []
+
+    def err(path: tuple[Any, ...], message: str) -> None:
+        errors.append(InputError(document.file, document.line_of(path), message))
+
+    def ids_of(section: str, label: str) -> set[str]:
+        first: dict[str, int] = {}
+        for index, item in _items(data, section):
+            ident = _text(item.get("id"))
+            if ident is None:
+                continue
+            if ident in first:
+                err((section, index, "id"), f"identifiant {label} « {ident} » déjà utilisé (ligne {document.line_of((section, first[ident]))})")
+            else:
+                first[ident] = index
+        return set(first)
+
+    commune = _text(data.get("commune")) or ""
+    actors = ids_of("acteurs", "d'acteur") | {commune, "metropole"}
+    dpos = ids_of("dpo", "de DPO")
+    treatments = ids_of("traitements", "de traitement")
+    ids_of("evenements", "d'événement")
+
+    def ref(path: tuple[Any, ...], value: Any, known: set[str], label: str) -> None:
+        value = _text(value)
+        if value is not None and value not in known:
+            close = difflib.get_close_matches(value, sorted(known), n=1, cutoff=0.6)
+            hint = f" ; vouliez-vous dire « {close[0]} » ?" if close else ""
+            err(path, f"{label} « {value} » inconnu{hint}")
+
+    for i, dpo in _items(data, "dpo"):
+        organismes = dpo.get("organismes")
+        for j, org in enumerate(organismes if isinstance(organismes, list) else []):
+            ref(("dpo", i, "organismes", j), org, actors, "organisme (acteur)")
+    for i, t in _items(data, "traitements"):
+        ref(("traitements", i, "responsable"), t.get("responsable"), actors, "responsable (acteur)")
+        subs = t.get("sous_traitants")
+        for j, st in enumerate(subs if isinstance(subs, list) else []):
+            if isinstance(st, dict):
+                ref(("traitements", i, "sous_traitants", j, "acteur"), st.get("acteur"), actors, "sous-traitant (acteur)")
+    for i, e in _items(data, "evenements"):
+        ref(("evenements", i, "traitement"), e.get("traitement"), treatments, "traitement")
+        if e.get("type") == "saisine_dpo":
+            ref(("evenements", i, "dpo"), e.get("dpo"), dpos, "DPO")
+    for i, d in _items(data, "derogations"):
+        ref(("derogations", i, "traitement"), d.get("traitement"), treatments, "traitement")
+        if rule_ids is not None:
+            ref(("derogations", i, "regle"), d.get("regle"), rule_ids, "règle")
+    return errors
+
+
+# (later field, earlier field, what it would mean) for each event type.
+_EVENT_ORDER = {
+    "violation": [("notifiee_cnil_le", "detectee_le", "notifiée à la CNIL avant d'être détectée"),
+                  ("personnes_informees_le", "detectee_le", "personnes informées avant la détection de la violation")],
+    "demande_droit": [("repondue_le", "recue_le", "réponse datée d'avant la réception de la demande")],
+}
+
+
+def _check_chronology(model: Registre, document: Document) -> list[InputError]:
+    """Dates that cannot be in that order (needs the parsed models)."""
+    errors: list[InputError] = []
+
+    def err(path: tuple[Any, ...], message: str) -> None:
+        errors.append(InputError(document.file, document.line_of(path), f"chronologie impossible : {message}"))
+
+    for i, t in enumerate(model.traitements):
+        if t.clos_le and t.cree_le and t.clos_le < t.cree_le:
+            err(("traitements", i, "clos_le"), f"traitement clos le {t.clos_le}, avant sa création le {t.cree_le}")
+    for i, e in enumerate(model.evenements):
+        for later, earlier, what in _EVENT_ORDER.get(e.type, []):
+            a, b = getattr(e, later), getattr(e, earlier)
+            if a is not None and b is not None and a < b:
+                err(("evenements", i, later), f"{what} ({_show(a)} < {_show(b)})")
+        if e.type == "demande_droit" and e.prolongation and e.prolongation.notifiee_le and e.recue_le:
+            if e.prolongation.notifiee_le < e.recue_le:
+                err(("evenements", i, "prolongation", "notifiee_le"), "prolongation notifiée avant la réception de la demande")
+    return errors
+
+
+def _show(value: Any) -> str:
+    return value.strftime("%Y-%m-%d %H:%M") if hasattr(value, "hour") else str(value)

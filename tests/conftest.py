@@ -1,0 +1,37 @@
+"""Shared helpers: audit a register file or text with a fixed date, run the CLI."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from rgpdcheck.audit import audit_file
+from rgpdcheck.cli import main
+
+ROOT = Path(__file__).resolve().parents[1]
+TODAY = date(2026, 1, 1)  # "today" for audits whose register gives no date_reference
+
+
+@pytest.fixture
+def audit_text(tmp_path):
+    """Audit YAML text written to a temporary registre.yaml; return the AuditResult."""
+
+    def run(text: str, as_of: date | None = None, rules=None):
+        path = tmp_path / "registre.yaml"
+        path.write_text(text, encoding="utf-8")
+        return audit_file(str(path), as_of, TODAY, rules)
+
+    return run
+
+
+@pytest.fixture
+def cli():
+    """Run `rgpdcheck ARGS...`; return the click Result (stdout and stderr apart)."""
+
+    def run(*args: str):
+        return CliRunner().invoke(main, list(args), catch_exceptions=False)
+
+    return run
