@@ -33,6 +33,7 @@ from durable.engine import durable_rules_engine as _native
 SENTINEL_ALIAS = "fin_des_faits"
 SENTINEL_KIND = "__fin_des_faits__"
 _SENTINEL_ID = "__fin_des_faits__"
+_CONTROL_RULE = "__controle_fin_des_faits__"
 _names = itertools.count()
 _lock = threading.Lock()  # the C engine has no locks of its own
 
@@ -107,12 +108,14 @@ def evaluate(rules: Iterable[EngineRule], facts: list[dict[str, Any]]) -> set[Ma
         return action
 
     sentinel = {SENTINEL_ALIAS: {"kind": SENTINEL_KIND}}
-    definition = {
-        rule.id: {"all": [sentinel, *copy.deepcopy(list(rule.patterns))], "run": action_for(rule.id)}
-        for rule in rules
+    completed: list[bool] = []
+    definition: dict[str, Any] = {
+        # Fires once the sentinel is in: proves the run went through, and leaves the state
+        # in the shape delete_state expects (it crashes on a state where no action ran).
+        _CONTROL_RULE: {"all": [sentinel], "run": lambda c: completed.append(True)},
     }
-    if not definition:
-        return matches
+    for rule in rules:
+        definition[rule.id] = {"all": [sentinel, *copy.deepcopy(list(rule.patterns))], "run": action_for(rule.id)}
     name = f"rgpdcheck_{os.getpid()}_{next(_names)}"
     with _lock:
         host = _Host()
@@ -126,12 +129,14 @@ def evaluate(rules: Iterable[EngineRule], facts: list[dict[str, Any]]) -> set[Ma
                 _assert(ruleset, safe_facts)
             _assert(ruleset, [{"id": _SENTINEL_ID, "kind": SENTINEL_KIND}])
             _drain(ruleset)
-            state = ruleset.get_state(None)
+            if completed != [True]:
+                raise EngineError("le moteur n'a pas évalué toutes les règles (fait sentinelle non vu)")
+            state = ruleset.get_state("0")
             if "exception" in state:
                 raise EngineError(f"une action a échoué : {state['exception']}")
         finally:
             try:
-                ruleset.delete_state(None)
+                ruleset.delete_state("0")
             finally:
                 _native.delete_ruleset(ruleset._handle)
     return matches

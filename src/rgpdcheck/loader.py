@@ -138,9 +138,14 @@ def parse_document(text: str, file: str) -> Document:
         data = builder.build(node, ())
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
+        if exc.context_mark and "end of stream" in (exc.problem or ""):
+            mark = exc.context_mark  # an unterminated string: point where it starts
         line = mark.line + 1 if mark else 0
         column = mark.column + 1 if mark else None
-        raise InputErrors([InputError(file, line, _yaml_problem_fr(exc), column)]) from None
+        message = _yaml_problem_fr(exc)
+        if mark and _char_at(text, mark.line, mark.column) == "\t":
+            message = "tabulation interdite en YAML : indentez avec des espaces"
+        raise InputErrors([InputError(file, line, message, column)]) from None
     except yaml.YAMLError as exc:  # reader errors (control characters...)
         raise InputErrors([InputError(file, 0, f"YAML illisible ({exc})")]) from None
     finally:
@@ -148,6 +153,11 @@ def parse_document(text: str, file: str) -> Document:
     if builder.errors:
         raise InputErrors(builder.errors)
     return Document(file, data, builder.lines)
+
+
+def _char_at(text: str, line: int, column: int) -> str:
+    lines = text.split("\n")
+    return lines[line][column:column + 1] if line < len(lines) else ""
 
 
 class _Builder:

@@ -1,0 +1,90 @@
+"""The audit end to end: the Bruges fixture, order independence, rules as data."""
+
+from __future__ import annotations
+
+import random
+import shutil
+from pathlib import Path
+
+import yaml
+
+from rgpdcheck.audit import audit_file
+from rgpdcheck.rules import load_rules
+
+from conftest import ROOT, TODAY
+
+BRUGES = ROOT / "fixtures" / "bruges" / "registre.yaml"
+
+
+def key(findings):
+    return sorted((f.rule_id, f.treatment, f.message) for f in findings)
+
+
+def line_of(path: Path, text: str) -> int:
+    return next(n for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if text in line)
+
+
+def test_bruges_fixture_end_to_end():
+    result = audit_file(str(BRUGES), None, TODAY)
+    by_treatment = {}
+    for f in result.findings:
+        by_treatment.setdefault(f.treatment, set()).add(f.rule_id)
+    # complete, compliant entries get nothing
+    assert "T-SIECLE" not in by_treatment and "T-COGITO" not in by_treatment and "T-DDC" not in by_treatment
+    # created after the register's date_reference (2019-03-01): set aside, not audited
+    assert "T-VIDEO" not in by_treatment and result.set_aside["traitements"] == 1
+    # offences data on consent, at the line of base_legale, citing art. 10
+    [municipol] = [f for f in result.findings if f.rule_id == "va1-infractions-base-inadaptee"]
+    assert municipol.treatment == "T-MUNICIPOL"
+    assert municipol.line == line_of(BRUGES, "base_legale: consentement")
+    assert "RGPD art. 10" in municipol.citations and "Avenant V-a règle d'or n°1" in municipol.citations
+    assert by_treatment["T-SUFFRAGE"] == {"va7-duree-conservation-absente", "va7-sort-final-absent"}
+    assert {"va1-donnees-sensibles-sans-exception", "va6-securite-renforcee-absente", "va7-aipd-manquante"} <= by_treatment["T-MILLESIME"]
+    assert "va3-minimisation-non-justifiee" not in by_treatment["T-MILLESIME"]  # its justification is given
+    assert "va1-interet-legitime-autorite-publique" in by_treatment["T-SALTO"]
+    assert len(by_treatment["T-APOWEB"]) >= 10
+
+
+def shuffled_copy(source: Path, target: Path, seed: int) -> None:
+    data = yaml.safe_load(source.read_text(encoding="utf-8"))
+    rng = random.Random(seed)
+    for section in ("acteurs", "traitements", "evenements"):
+        rng.shuffle(data[section])
+    for treatment in data["traitements"]:
+        items = list(treatment.items())
+        rng.shuffle(items)
+        treatment.clear()
+        treatment.update(items)
+    target.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+
+
+def test_findings_do_not_depend_on_order(tmp_path):
+    want = key(audit_file(str(BRUGES), None, TODAY).findings)
+    for seed in range(5):
+        path = tmp_path / f"registre-{seed}.yaml"
+        shuffled_copy(BRUGES, path, seed)
+        assert key(audit_file(str(path), None, TODAY).findings) == want
+
+
+def test_changing_a_rule_condition_in_yaml_changes_the_findings(tmp_path):
+    """The engine evaluates the YAML condition: edit it, and the findings follow."""
+    rules_dir = tmp_path / "rules"
+    shutil.copytree(ROOT / "rules", rules_dir)
+    path = rules_dir / "regles-or.yaml"
+    text = path.read_text(encoding="utf-8")
+    # va2-finalite-vague: add "gestion des inscriptions scolaires" to the vague purposes
+    edited = text.replace("texte: {$in: [divers,", "texte: {$in: [gestion des inscriptions scolaires et periscolaires, divers,")
+    assert edited != text
+    path.write_text(edited, encoding="utf-8")
+    before = {f.treatment for f in audit_file(str(BRUGES), None, TODAY).findings if f.rule_id == "va2-finalite-vague"}
+    after = {f.treatment for f in audit_file(str(BRUGES), None, TODAY, load_rules(rules_dir)).findings
+             if f.rule_id == "va2-finalite-vague"}
+    assert "T-COGITO" not in before
+    assert after == before | {"T-COGITO"}
+
+
+def test_two_audits_in_one_process_do_not_interfere(audit_text):
+    compliant = (ROOT / "fixtures" / "conforme" / "registre.yaml").read_text(encoding="utf-8")
+    first = audit_text(compliant)
+    audit_file(str(BRUGES), None, TODAY)
+    assert key(audit_text(compliant).findings) == key(first.findings) == []
