@@ -13,7 +13,7 @@ from typing import Any
 
 from . import engine
 from .facts import build_facts
-from .findings import SEVERITY_RANK, Finding, to_findings
+from .findings import SEVERITY_RANK, Finding, apply_waivers, to_findings
 from .loader import load_document
 from .rules import Rule, load_rules
 from .validate import Register, validate
@@ -31,24 +31,29 @@ class AuditResult:
     treatments: int = 0
 
     def counts(self) -> dict[str, int]:
+        """Findings by severity, waived ones left out."""
         out = {severity: 0 for severity in SEVERITY_RANK}
         for f in self.findings:
-            out[f.severity] += 1
+            if f.waiver is None:
+                out[f.severity] += 1
         return out
 
 
-def audit_file(path: str, as_of: date | None, today: date, rules: tuple[Rule, ...] | None = None) -> AuditResult:
+def audit_file(path: str, as_of: date | None, today: date, rules: tuple[Rule, ...] | None = None,
+               waivers: bool = True) -> AuditResult:
     """Audit one register file. Raises InputErrors on bad input."""
     rules = rules if rules is not None else load_rules()
     document = load_document(path)
     register = validate(document, as_of, today, {r.id for r in rules})
-    return audit_register(register, rules)
+    return audit_register(register, rules, waivers)
 
 
-def audit_register(register: Register, rules: tuple[Rule, ...]) -> AuditResult:
+def audit_register(register: Register, rules: tuple[Rule, ...], waivers: bool = True) -> AuditResult:
     facts = build_facts(register, register.as_of)
     matches = engine.evaluate(rules, facts.facts)
     findings = to_findings(matches, {r.id: r for r in rules}, facts, register.document)
+    if waivers:
+        findings = apply_waivers(findings, register.model.derogations, register.as_of)
     return AuditResult(
         file=register.file,
         commune=register.model.commune,
@@ -69,6 +74,7 @@ def summary(results: list[AuditResult]) -> dict[str, Any]:
         "treatments": sum(r.treatments for r in results),
         "findings": sum(counts.values()),
         "by_severity": counts,
+        "waived": sum(1 for r in results for f in r.findings if f.waiver is not None),
         "set_aside": {
             "traitements": sum(r.set_aside.get("traitements", 0) for r in results),
             "evenements": sum(r.set_aside.get("evenements", 0) for r in results),
@@ -79,5 +85,5 @@ def summary(results: list[AuditResult]) -> dict[str, Any]:
 def exit_code(results: list[AuditResult], fail_on: str) -> int:
     """0 when no finding reaches `fail_on`, else 1."""
     threshold = SEVERITY_RANK[fail_on]
-    return int(any(SEVERITY_RANK[f.severity] <= threshold for r in results for f in r.findings))
+    return int(any(SEVERITY_RANK[f.severity] <= threshold and f.waiver is None for r in results for f in r.findings))
 

@@ -53,7 +53,8 @@ def main() -> None:
               help="Format de sortie.")
 @click.option("--fail-on", type=click.Choice(["erreur", "avertissement", "info"]), default="erreur", show_default=True,
               help="Gravité à partir de laquelle le code de sortie vaut 1.")
-def audit(fichiers: tuple[str, ...], as_of: date | None, fmt: str, fail_on: str) -> None:
+@click.option("--no-waivers", is_flag=True, help="Ignore les dérogations du registre (tous les constats comptent).")
+def audit(fichiers: tuple[str, ...], as_of: date | None, fmt: str, fail_on: str, no_waivers: bool) -> None:
     """Audite un ou plusieurs registres (format v1) et liste les constats.
 
     Code de sortie : 0 sans constat bloquant, 1 avec constats, 2 si un fichier est invalide.
@@ -71,7 +72,7 @@ def audit(fichiers: tuple[str, ...], as_of: date | None, fmt: str, fail_on: str)
     today = date.today()
     for path in fichiers:
         try:
-            results.append(audit_file(path, as_of, today, rules))
+            results.append(audit_file(path, as_of, today, rules, waivers=not no_waivers))
         except InputErrors as errors:
             _report_input_errors(errors)
             failed = True

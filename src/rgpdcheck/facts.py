@@ -42,9 +42,10 @@ FACT_FIELDS: dict[str, frozenset[str]] = {
         "procedure_rectification", "nb_criteres_aipd", "grande_echelle", "aipd", "cree_le", "anterieur",
         "statut", "exploitation",
     }),
-    "finalite": frozenset({"tid", "texte", "rang"}),
+    "finalite": frozenset({"tid", "texte", "libelle", "rang"}),
     "mesure": frozenset({"tid", "nom"}),
     "transfert": frozenset({"tid", "pays", "garantie"}),
+    "derogation": frozenset({"regle", "tid", "motif", "jour_fin"}),
 }
 
 ART9 = frozenset({
@@ -113,6 +114,9 @@ def build_facts(register: Register, as_of: date) -> FactSet:
             out.set_aside["traitements"] += 1
             continue
         _treatment_facts(out, treatment, ("traitements", index), model.commune, actor_types, contract.date_effet)
+    for index, waiver in enumerate(model.derogations):
+        out.add("derogation", str(index), ("derogations", index), regle=waiver.regle, tid=waiver.traitement or ABSENT,
+                motif=waiver.motif, jour_fin=day(waiver.jusqu_au))
     for event in model.evenements:
         when = event_date(event)
         if when is not None and when > as_of:
@@ -162,7 +166,7 @@ def _treatment_facts(out: FactSet, t: Traitement, path: tuple[Any, ...], commune
         exploitation=t.exploitation or ABSENT,
     )
     for rank, purpose in enumerate(t.finalites):
-        out.add("finalite", f"{t.id}#{rank}", path + ("finalites", rank), tid=t.id, texte=normalise_text(purpose), rang=rank + 1)
+        out.add("finalite", f"{t.id}#{rank}", path + ("finalites", rank), tid=t.id, texte=normalise_text(purpose), libelle=purpose, rang=rank + 1)
     for rank, measure in enumerate(t.mesures_securite):
         out.add("mesure", f"{t.id}#{rank}", path + ("mesures_securite", rank), tid=t.id, nom=normalise_text(measure).replace(" ", "_"))
     for rank, transfer in enumerate(t.transferts_hors_ue or []):

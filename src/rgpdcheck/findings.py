@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import string
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import date
 from typing import Any
 
 from .engine import Match
-from .facts import FactSet
+from .facts import ABSENT, FactSet
 from .loader import Document
 from .rules import Rule
 
@@ -27,6 +28,7 @@ class Finding:
     citations: tuple[str, ...]
     family: str
     title: str
+    waiver: tuple[str, str] | None = None  # (reason, last day) of the waiver that accepts it
 
     def sort_key(self) -> tuple[Any, ...]:
         return (self.file, self.line, SEVERITY_RANK[self.severity], self.rule_id, self.treatment or "", self.message)
@@ -41,6 +43,7 @@ class Finding:
             "location": {"file": self.file, "line": self.line},
             "family": self.family,
             "title": self.title,
+            "waived": None if self.waiver is None else {"motif": self.waiver[0], "jusqu_au": self.waiver[1]},
         }
 
 
@@ -57,6 +60,27 @@ class _FactView:
 def render(template: str, bound: dict[str, dict[str, Any]]) -> str:
     views = {alias: _FactView(fact) for alias, fact in bound.items()}
     return string.Formatter().vformat(template, (), views)
+
+
+def _treatment_of(fact: dict[str, Any]) -> str | None:
+    tid = fact.get("tid")
+    return None if tid in (None, ABSENT) else tid
+
+
+def apply_waivers(findings: list[Finding], waivers: list[Any], as_of: date) -> list[Finding]:
+    """Mark the findings accepted by a waiver still in force on `as_of`.
+
+    An expired waiver hides nothing (the `derogation-expiree` rule reports it).
+    """
+    out = []
+    for finding in findings:
+        for waiver in waivers:
+            if (waiver.regle == finding.rule_id and waiver.traitement in (None, finding.treatment)
+                    and waiver.jusqu_au >= as_of):
+                finding = replace(finding, waiver=(waiver.motif, waiver.jusqu_au.isoformat()))
+                break
+        out.append(finding)
+    return out
 
 
 def to_findings(matches: set[Match], rules: dict[str, Rule], facts: FactSet, document: Document) -> list[Finding]:
@@ -80,7 +104,7 @@ def to_findings(matches: set[Match], rules: dict[str, Rule], facts: FactSet, doc
             message=render(rule.spec.message, bound).strip(),
             file=document.file,
             line=document.line_of(path),
-            treatment=by_id[subject].get("tid"),
+            treatment=_treatment_of(by_id[subject]),
             citations=tuple(rule.citations()),
             family=rule.family,
             title=rule.spec.titre,

@@ -20,10 +20,11 @@ def render(results: list[AuditResult]) -> str:
     out: list[str] = []
     for result in results:
         out.append(f"{result.file} — commune : {result.commune} — au {result.as_of.isoformat()}")
-        if not result.findings:
+        if not result.findings:  # waived ones included: "Aucun constat" must be true
             out.append("  Aucun constat.\n")
             continue
-        keyed = sorted(result.findings, key=lambda f: (f.treatment is not None, f.treatment or "", f.line, f.rule_id))
+        open_findings = [f for f in result.findings if f.waiver is None]
+        keyed = sorted(open_findings, key=lambda f: (f.treatment is not None, f.treatment or "", f.line, f.rule_id))
         for treatment, group in groupby(keyed, key=lambda f: f.treatment):
             out.append("")
             out.append(f"Traitement {treatment}" if treatment else "Registre (constats généraux)")
@@ -32,6 +33,12 @@ def render(results: list[AuditResult]) -> str:
                 for f in group
             ]
             out.append(tabulate(rows, headers=["ligne", "gravité", "règle", "constat", "références"], tablefmt="simple_grid"))
+        waived = [f for f in result.findings if f.waiver is not None]
+        if waived:
+            out.append("")
+            out.append("Constats couverts par une dérogation (non comptés)")
+            rows = [[f.line, f.treatment or "", f.rule_id, _wrap(f"{f.waiver[0]} (jusqu'au {f.waiver[1]})", 50)] for f in waived]
+            out.append(tabulate(rows, headers=["ligne", "traitement", "règle", "dérogation"], tablefmt="simple_grid"))
         out.append("")
     totals = summary(results)
     by = totals["by_severity"]
@@ -39,6 +46,8 @@ def render(results: list[AuditResult]) -> str:
             f"{by['info']} info(s) — {totals['treatments']} traitement(s) audité(s) dans {totals['files']} fichier(s).")
     out.append(line)
     aside = totals["set_aside"]
+    if totals["waived"]:
+        out.append(f"{totals['waived']} constat(s) couvert(s) par une dérogation en cours, non compté(s).")
     if aside["traitements"] or aside["evenements"]:
         out.append(f"Écartés car postérieurs à la date d'audit : {aside['traitements']} traitement(s), {aside['evenements']} événement(s).")
     return "\n".join(out) + "\n"
