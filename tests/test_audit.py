@@ -43,6 +43,10 @@ def test_bruges_fixture_end_to_end():
     assert "va3-minimisation-non-justifiee" not in by_treatment["T-MILLESIME"]  # its justification is given
     assert "va1-interet-legitime-autorite-publique" in by_treatment["T-SALTO"]
     assert len(by_treatment["T-APOWEB"]) >= 10
+    # breach notified 105 hours after detection, without a reason for the delay
+    assert "vd-violation-notification-tardive" in by_treatment["T-SALTO"]
+    # access request answered 15 days late; T-COGITO's request is still within its month
+    assert "vd-demande-reponse-tardive" in by_treatment["T-MAGNOLIA"]
 
 
 def shuffled_copy(source: Path, target: Path, seed: int) -> None:

@@ -15,13 +15,14 @@ Python only prepares facts; what is compliant is decided by the rules in `rules/
 
 from __future__ import annotations
 
+import calendar
 import unicodedata
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, time, timedelta
 from typing import Any
 from urllib.parse import quote
 
-from .model import Traitement, event_date
+from .model import PARIS, Traitement, event_date
 from .validate import Register
 
 ABSENT = "absent"
@@ -31,7 +32,8 @@ EPOCH = date(1970, 1, 1)
 # a field not listed here, so a typo in a rule cannot silently never match.
 FACT_FIELDS: dict[str, frozenset[str]] = {
     "registre": frozenset({
-        "commune", "nom_commune", "jour_reference", "jour_effet", "violations_confiees_metropole", "dpo_mutualise",
+        "commune", "nom_commune", "jour_reference", "s_reference", "jour_effet", "violations_confiees_metropole",
+        "dpo_mutualise",
     }),
     "traitement": frozenset({
         "tid", "nom", "responsable", "responsable_type", "base_legale", "preuve_consentement",
@@ -46,6 +48,14 @@ FACT_FIELDS: dict[str, frozenset[str]] = {
     "mesure": frozenset({"tid", "nom"}),
     "transfert": frozenset({"tid", "pays", "garantie"}),
     "derogation": frozenset({"regle", "tid", "motif", "jour_fin"}),
+    "violation": frozenset({
+        "eid", "tid", "risque", "s_detectee", "s_limite_notification", "notifiee_cnil", "heures_notification",
+        "motif_retard", "personnes_informees", "inscrite_registre", "geree_par", "observations_commune",
+    }),
+    "demande": frozenset({
+        "eid", "tid", "droit", "jour_recue", "jour_limite", "repondue", "jours_retard", "prolongation",
+        "observations_commune",
+    }),
 }
 
 ART9 = frozenset({
@@ -102,6 +112,7 @@ def build_facts(register: Register, as_of: date) -> FactSet:
         commune=model.commune,
         nom_commune=contract.nom,
         jour_reference=day(as_of),
+        s_reference=_end_of_day(as_of),
         jour_effet=day(contract.date_effet),
         violations_confiees_metropole=yes_no(contract.violations_confiees_metropole),
         dpo_mutualise=yes_no(contract.dpo_mutualise),
@@ -117,11 +128,90 @@ def build_facts(register: Register, as_of: date) -> FactSet:
     for index, waiver in enumerate(model.derogations):
         out.add("derogation", str(index), ("derogations", index), regle=waiver.regle, tid=waiver.traitement or ABSENT,
                 motif=waiver.motif, jour_fin=day(waiver.jusqu_au))
-    for event in model.evenements:
+    for index, event in enumerate(model.evenements):
         when = event_date(event)
         if when is not None and when > as_of:
             out.set_aside["evenements"] += 1
+            continue
+        builder = _EVENT_FACTS.get(event.type)
+        if builder:
+            builder(out, event, ("evenements", index), as_of)
     return out
+
+
+def _end_of_day(value: date) -> int:
+    """The last second of `value` in Paris, as epoch seconds."""
+    return int(datetime.combine(value + timedelta(days=1), time(), PARIS).timestamp()) - 1
+
+
+def _known(value: Any, as_of: date) -> Any:
+    """A dated value, or None when it lies after the audit date (not known yet then)."""
+    if value is None:
+        return None
+    when = value.astimezone(PARIS).date() if isinstance(value, datetime) else value
+    return None if when > as_of else value
+
+
+def _event_key(event: Any, path: tuple[Any, ...]) -> str:
+    return event.id or f"#{path[-1]}"
+
+
+def _violation_facts(out: FactSet, e: Any, path: tuple[Any, ...], as_of: date) -> None:
+    if e.detectee_le is None:
+        return
+    detected = int(e.detectee_le.timestamp())
+    notified = _known(e.notifiee_cnil_le, as_of)
+    informed = _known(e.personnes_informees_le, as_of)
+    out.add(
+        "violation", _event_key(e, path), path,
+        eid=e.id or ABSENT,
+        tid=e.traitement or ABSENT,
+        risque=e.risque or ABSENT,
+        s_detectee=detected,
+        s_limite_notification=detected + 72 * 3600,
+        notifiee_cnil=yes_no(notified is not None),
+        # hours from detection to notification, rounded up; -1 when not notified
+        heures_notification=-(-(int(notified.timestamp()) - detected) // 3600) if notified else -1,
+        motif_retard=present(e.motif_retard),
+        personnes_informees=yes_no(informed is not None),
+        inscrite_registre=yes_no(e.inscrite_registre),
+        geree_par=e.geree_par or ABSENT,
+        observations_commune=yes_no(e.observations_commune),
+    )
+
+
+def add_months(value: date, months: int) -> date:
+    """The same day `months` calendar months later (the last day of the month when shorter)."""
+    month = value.month - 1 + months
+    year, month = value.year + month // 12, month % 12 + 1
+    return date(year, month, min(value.day, calendar.monthrange(year, month)[1]))
+
+
+def _request_facts(out: FactSet, e: Any, path: tuple[Any, ...], as_of: date) -> None:
+    if e.recue_le is None:
+        return
+    limit = add_months(e.recue_le, 1)
+    extension = e.prolongation
+    extended = (extension is not None and extension.motif and _known(extension.notifiee_le, as_of) is not None
+                and extension.notifiee_le <= limit)
+    if extended:
+        limit = add_months(e.recue_le, 3)  # art. 12(3): two further months, told within the first
+    answered = _known(e.repondue_le, as_of)
+    out.add(
+        "demande", _event_key(e, path), path,
+        eid=e.id or ABSENT,
+        tid=e.traitement or ABSENT,
+        droit=e.droit or ABSENT,
+        jour_recue=day(e.recue_le),
+        jour_limite=day(limit),
+        repondue=yes_no(answered is not None),
+        jours_retard=(answered - limit).days if answered else 0,
+        prolongation="valable" if extended else ("invalide" if extension else ABSENT),
+        observations_commune=yes_no(e.observations_commune),
+    )
+
+
+_EVENT_FACTS = {"violation": _violation_facts, "demande_droit": _request_facts}
 
 
 def _treatment_facts(out: FactSet, t: Traitement, path: tuple[Any, ...], commune: str,

@@ -205,12 +205,14 @@ class _Builder:
             if key_node.tag == _MERGE_TAG:
                 sources = value_node.value if isinstance(value_node, yaml.SequenceNode) else [value_node]
                 for source in sources:
-                    value = self.build(source, path)
+                    value = self.build(source, path + (_MERGE_TAG,))
                     if not isinstance(value, dict):
                         self.errors.append(InputError(self.file, key_node.start_mark.line + 1, "« << » fusionne un bloc de clés (une ancre « &nom » sur un dictionnaire)"))
                         continue
                     merged.update({k: v for k, v in value.items() if k not in merged})
-                self.lines[path] = node.start_mark.line + 1
+                # inherited keys are located where they are inherited, not at the anchor
+                for k in merged:
+                    self.lines[path + (k,)] = key_node.start_mark.line + 1
                 continue
             if not isinstance(key_node, yaml.ScalarNode) or key_node.tag not in _SCALAR_TAGS:
                 self.errors.append(InputError(self.file, key_node.start_mark.line + 1, "clé non scalaire : les clés sont des noms simples"))

@@ -88,9 +88,13 @@ class Rule:
 
 
 def cite_clause(clause: str) -> str:
-    """`V-a/3` -> `Avenant V-a règle d'or n°3`; other clauses -> `Avenant V-e/3`."""
+    """`V-a/3` -> `Avenant V-a règle d'or n°3`; `V-d/violations` -> `Avenant V-d (violations)`;
+    other clauses -> `Avenant V-e/3`."""
     if clause.startswith("V-a/"):
         return f"Avenant V-a règle d'or n°{clause.removeprefix('V-a/')}"
+    head, _, part = clause.partition("/")
+    if part and not part[0].isdigit():  # a named part of a clause: `V-d/violations`
+        return f"Avenant {head} ({part})"
     return f"Avenant {clause}"
 
 
@@ -208,6 +212,8 @@ def _check_operand(operand: Any, kinds: dict[str, str], negated: set[str], own: 
         if alias in ("$add", "$sub", "$mul", "$div"):
             return {alias: {k: _check_operand(v, kinds, negated, own) for k, v in field.items()}}
         if alias == "$m":
+            if field not in FACT_FIELDS[kinds[own]]:
+                raise ValueError(f"champ « {field} » inconnu pour les faits « {kinds[own]} »")
             return operand
         if alias not in kinds or alias in negated or alias == own:
             raise ValueError(f"jointure sur l'alias « {alias} » qui n'est pas lié avant")
