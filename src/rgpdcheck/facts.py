@@ -22,6 +22,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 from urllib.parse import quote
 
+from .contract import parameter
 from .model import PARIS, Traitement, event_date
 from .validate import Register
 
@@ -33,8 +34,10 @@ EPOCH = date(1970, 1, 1)
 FACT_FIELDS: dict[str, frozenset[str]] = {
     "registre": frozenset({
         "commune", "nom_commune", "jour_reference", "s_reference", "jour_effet", "violations_confiees_metropole",
-        "dpo_mutualise",
+        "dpo_mutualise", "jour_limite_etat_des_lieux",
     }),
+    "etat_des_lieux": frozenset({"eid", "jour_remis", "exhaustif"}),
+    "communication_cnil": frozenset({"eid", "jour"}),
     "traitement": frozenset({
         "tid", "nom", "responsable", "responsable_type", "base_legale", "preuve_consentement",
         "nb_finalites", "nb_personnes_concernees", "nb_categories_donnees", "nb_destinataires",
@@ -113,6 +116,8 @@ def build_facts(register: Register, as_of: date) -> FactSet:
         nom_commune=contract.nom,
         jour_reference=day(as_of),
         s_reference=_end_of_day(as_of),
+        # V-k: "avant l'entrée en vigueur du présent avenant, ou au plus tard avant le 31 décembre 2018"
+        jour_limite_etat_des_lieux=day(parameter("etat_des_lieux_limite")),
         jour_effet=day(contract.date_effet),
         violations_confiees_metropole=yes_no(contract.violations_confiees_metropole),
         dpo_mutualise=yes_no(contract.dpo_mutualise),
@@ -211,7 +216,24 @@ def _request_facts(out: FactSet, e: Any, path: tuple[Any, ...], as_of: date) -> 
     )
 
 
-_EVENT_FACTS = {"violation": _violation_facts, "demande_droit": _request_facts}
+def _inventory_facts(out: FactSet, e: Any, path: tuple[Any, ...], as_of: date) -> None:
+    delivered = e.remis_le or e.date
+    if delivered is None:
+        return
+    out.add("etat_des_lieux", _event_key(e, path), path, eid=e.id or ABSENT, jour_remis=day(delivered),
+            exhaustif=yes_no(e.exhaustif))
+
+
+def _cnil_facts(out: FactSet, e: Any, path: tuple[Any, ...], as_of: date) -> None:
+    out.add("communication_cnil", _event_key(e, path), path, eid=e.id or ABSENT, jour=day(e.date) if e.date else -1)
+
+
+_EVENT_FACTS = {
+    "violation": _violation_facts,
+    "demande_droit": _request_facts,
+    "etat_des_lieux": _inventory_facts,
+    "communication_cnil": _cnil_facts,
+}
 
 
 def _treatment_facts(out: FactSet, t: Traitement, path: tuple[Any, ...], commune: str,
