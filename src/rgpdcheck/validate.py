@@ -67,7 +67,7 @@ def validate(document: Document, as_of: date | None, today: date, rule_ids: set[
 
 def _clean_loc(loc: tuple[Any, ...]) -> tuple[Any, ...]:
     """Drop the parts pydantic adds for validators (`function-before[...]`)."""
-    return tuple(p for p in loc if not (isinstance(p, str) and ("[" in p or p in {"Duree"})))
+    return tuple(p for p in loc if not (isinstance(p, str) and "[" in p))
 
 
 def _model_at(loc: tuple[Any, ...]) -> type[BaseModel] | None:
