@@ -34,7 +34,7 @@ class AuditResult:
         """Findings by severity, waived ones left out."""
         out = {severity: 0 for severity in SEVERITY_RANK}
         for f in self.findings:
-            if f.waiver is None:
+            if f.counted:
                 out[f.severity] += 1
         return out
 
@@ -74,7 +74,7 @@ def summary(results: list[AuditResult]) -> dict[str, Any]:
         "treatments": sum(r.treatments for r in results),
         "findings": sum(counts.values()),
         "by_severity": counts,
-        "waived": sum(1 for r in results for f in r.findings if f.waiver is not None),
+        "waived": sum(1 for r in results for f in r.findings if not f.counted),
         "set_aside": {
             "traitements": sum(r.set_aside.get("traitements", 0) for r in results),
             "evenements": sum(r.set_aside.get("evenements", 0) for r in results),
@@ -85,5 +85,5 @@ def summary(results: list[AuditResult]) -> dict[str, Any]:
 def exit_code(results: list[AuditResult], fail_on: str) -> int:
     """0 when no finding reaches `fail_on`, else 1."""
     threshold = SEVERITY_RANK[fail_on]
-    return int(any(SEVERITY_RANK[f.severity] <= threshold and f.waiver is None for r in results for f in r.findings))
+    return int(any(SEVERITY_RANK[f.severity] <= threshold and f.counted for r in results for f in r.findings))
 

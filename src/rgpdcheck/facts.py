@@ -36,8 +36,8 @@ FACT_FIELDS: dict[str, frozenset[str]] = {
         "commune", "nom_commune", "jour_reference", "s_reference", "jour_effet", "violations_confiees_metropole",
         "dpo_mutualise", "jour_limite_etat_des_lieux",
     }),
-    "etat_des_lieux": frozenset({"eid", "jour_remis", "exhaustif"}),
-    "communication_cnil": frozenset({"eid", "jour"}),
+    "etat_des_lieux": frozenset({"eid", "tid", "jour_remis", "exhaustif"}),
+    "communication_cnil": frozenset({"eid", "tid", "jour"}),
     "traitement": frozenset({
         "tid", "nom", "responsable", "responsable_type", "base_legale", "preuve_consentement",
         "nb_finalites", "nb_personnes_concernees", "nb_categories_donnees", "nb_destinataires",
@@ -157,8 +157,9 @@ def _known(value: Any, as_of: date) -> Any:
     return None if when > as_of else value
 
 
-def _event_key(event: Any, path: tuple[Any, ...]) -> str:
-    return event.id or f"#{path[-1]}"
+def _add_event(out: FactSet, kind: str, e: Any, path: tuple[Any, ...], **values: Any) -> None:
+    """An event fact: keyed by the event's id (else its rank), with its id and treatment."""
+    out.add(kind, e.id or f"#{path[-1]}", path, eid=e.id or ABSENT, tid=e.traitement or ABSENT, **values)
 
 
 def _violation_facts(out: FactSet, e: Any, path: tuple[Any, ...], as_of: date) -> None:
@@ -167,13 +168,11 @@ def _violation_facts(out: FactSet, e: Any, path: tuple[Any, ...], as_of: date) -
     detected = int(e.detectee_le.timestamp())
     notified = _known(e.notifiee_cnil_le, as_of)
     informed = _known(e.personnes_informees_le, as_of)
-    out.add(
-        "violation", _event_key(e, path), path,
-        eid=e.id or ABSENT,
-        tid=e.traitement or ABSENT,
+    _add_event(
+        out, "violation", e, path,
         risque=e.risque or ABSENT,
         s_detectee=detected,
-        s_limite_notification=detected + 72 * 3600,
+        s_limite_notification=detected + parameter("delai_notification_violation_heures") * 3600,
         notifiee_cnil=yes_no(notified is not None),
         # hours from detection to notification, rounded up; -1 when not notified
         heures_notification=-(-(int(notified.timestamp()) - detected) // 3600) if notified else -1,
@@ -195,17 +194,17 @@ def add_months(value: date, months: int) -> date:
 def _request_facts(out: FactSet, e: Any, path: tuple[Any, ...], as_of: date) -> None:
     if e.recue_le is None:
         return
-    limit = add_months(e.recue_le, 1)
+    months = parameter("delai_reponse_demande_mois")
+    limit = add_months(e.recue_le, months)
     extension = e.prolongation
     extended = (extension is not None and extension.motif and _known(extension.notifiee_le, as_of) is not None
                 and extension.notifiee_le <= limit)
     if extended:
-        limit = add_months(e.recue_le, 3)  # art. 12(3): two further months, told within the first
+        # art. 12(3): two further months, when the person was told within the first
+        limit = add_months(e.recue_le, months + parameter("prolongation_reponse_demande_mois"))
     answered = _known(e.repondue_le, as_of)
-    out.add(
-        "demande", _event_key(e, path), path,
-        eid=e.id or ABSENT,
-        tid=e.traitement or ABSENT,
+    _add_event(
+        out, "demande", e, path,
         droit=e.droit or ABSENT,
         jour_recue=day(e.recue_le),
         jour_limite=day(limit),
@@ -220,12 +219,11 @@ def _inventory_facts(out: FactSet, e: Any, path: tuple[Any, ...], as_of: date) -
     delivered = e.remis_le or e.date
     if delivered is None:
         return
-    out.add("etat_des_lieux", _event_key(e, path), path, eid=e.id or ABSENT, jour_remis=day(delivered),
-            exhaustif=yes_no(e.exhaustif))
+    _add_event(out, "etat_des_lieux", e, path, jour_remis=day(delivered), exhaustif=yes_no(e.exhaustif))
 
 
 def _cnil_facts(out: FactSet, e: Any, path: tuple[Any, ...], as_of: date) -> None:
-    out.add("communication_cnil", _event_key(e, path), path, eid=e.id or ABSENT, jour=day(e.date) if e.date else -1)
+    _add_event(out, "communication_cnil", e, path, jour=day(e.date) if e.date else -1)
 
 
 _EVENT_FACTS = {

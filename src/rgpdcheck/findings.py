@@ -16,6 +16,14 @@ SEVERITY_RANK = {"erreur": 0, "avertissement": 1, "info": 2}
 
 
 @dataclass(frozen=True)
+class Waiver:
+    """The register's acceptance of a finding: why, and until when."""
+
+    motif: str
+    jusqu_au: date
+
+
+@dataclass(frozen=True)
 class Finding:
     """A problem a DPO must fix, located in the register and tied to its clauses."""
 
@@ -28,7 +36,12 @@ class Finding:
     citations: tuple[str, ...]
     family: str
     title: str
-    waiver: tuple[str, str] | None = None  # (reason, last day) of the waiver that accepts it
+    waiver: Waiver | None = None  # the waiver in force that accepts it
+
+    @property
+    def counted(self) -> bool:
+        """Whether it counts for the summary and the exit code (no waiver in force)."""
+        return self.waiver is None
 
     def sort_key(self) -> tuple[Any, ...]:
         return (self.file, self.line, SEVERITY_RANK[self.severity], self.rule_id, self.treatment or "", self.message)
@@ -43,7 +56,7 @@ class Finding:
             "location": {"file": self.file, "line": self.line},
             "family": self.family,
             "title": self.title,
-            "waived": None if self.waiver is None else {"motif": self.waiver[0], "jusqu_au": self.waiver[1]},
+            "waived": None if self.waiver is None else {"motif": self.waiver.motif, "jusqu_au": self.waiver.jusqu_au.isoformat()},
         }
 
 
@@ -77,7 +90,7 @@ def apply_waivers(findings: list[Finding], waivers: list[Any], as_of: date) -> l
         for waiver in waivers:
             if (waiver.regle == finding.rule_id and waiver.traitement in (None, finding.treatment)
                     and waiver.jusqu_au >= as_of):
-                finding = replace(finding, waiver=(waiver.motif, waiver.jusqu_au.isoformat()))
+                finding = replace(finding, waiver=Waiver(waiver.motif, waiver.jusqu_au))
                 break
         out.append(finding)
     return out

@@ -20,11 +20,10 @@ def render(results: list[AuditResult]) -> str:
     out: list[str] = []
     for result in results:
         out.append(f"{result.file} — commune : {result.commune} — au {result.as_of.isoformat()}")
-        if not result.findings:  # waived ones included: "Aucun constat" must be true
+        if not result.findings:
             out.append("  Aucun constat.\n")
             continue
-        open_findings = [f for f in result.findings if f.waiver is None]
-        keyed = sorted(open_findings, key=lambda f: (f.treatment is not None, f.treatment or "", f.line, f.rule_id))
+        keyed = sorted((f for f in result.findings if f.counted), key=lambda f: (f.treatment is not None, f.treatment or "", f.line, f.rule_id))
         for treatment, group in groupby(keyed, key=lambda f: f.treatment):
             out.append("")
             out.append(f"Traitement {treatment}" if treatment else "Registre (constats généraux)")
@@ -33,11 +32,11 @@ def render(results: list[AuditResult]) -> str:
                 for f in group
             ]
             out.append(tabulate(rows, headers=["ligne", "gravité", "règle", "constat", "références"], tablefmt="simple_grid"))
-        waived = [f for f in result.findings if f.waiver is not None]
+        waived = [f for f in result.findings if not f.counted]
         if waived:
             out.append("")
             out.append("Constats couverts par une dérogation (non comptés)")
-            rows = [[f.line, f.treatment or "", f.rule_id, _wrap(f"{f.waiver[0]} (jusqu'au {f.waiver[1]})", 50)] for f in waived]
+            rows = [[f.line, f.treatment or "", f.rule_id, _wrap(f"{f.waiver.motif} (jusqu'au {f.waiver.jusqu_au.isoformat()})", 50)] for f in waived]
             out.append(tabulate(rows, headers=["ligne", "traitement", "règle", "dérogation"], tablefmt="simple_grid"))
         out.append("")
     totals = summary(results)
