@@ -29,6 +29,8 @@ class AuditResult:
     findings: list[Finding]
     set_aside: dict[str, int] = field(default_factory=dict)
     treatments: int = 0
+    treatment_ids: tuple[str, ...] = ()  # the treatments audited (not set aside), sorted
+    baselined: int = 0  # findings left out because a baseline already counts them
 
     def counts(self) -> dict[str, int]:
         """Findings by severity, waived ones left out."""
@@ -61,6 +63,7 @@ def audit_register(register: Register, rules: tuple[Rule, ...], waivers: bool = 
         findings=findings,
         set_aside=dict(facts.set_aside),
         treatments=len(register.model.traitements) - facts.set_aside["traitements"],
+        treatment_ids=tuple(sorted(f["tid"] for f in facts.facts if f["kind"] == "traitement")),
     )
 
 
@@ -75,6 +78,7 @@ def summary(results: list[AuditResult]) -> dict[str, Any]:
         "findings": sum(counts.values()),
         "by_severity": counts,
         "waived": sum(1 for r in results for f in r.findings if not f.counted),
+        "baselined": sum(r.baselined for r in results),
         "set_aside": {
             "traitements": sum(r.set_aside.get("traitements", 0) for r in results),
             "evenements": sum(r.set_aside.get("evenements", 0) for r in results),

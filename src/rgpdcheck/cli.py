@@ -1,4 +1,4 @@
-"""The command line: `rgpdcheck audit registre.yaml`.
+"""The command line: `rgpdcheck audit registre.yaml`, and the catalogue around it.
 
 Exit codes, as checkov and conftest: 0 no finding at or above `--fail-on`, 1 findings,
 2 bad input (file:line messages on stderr, never a traceback).
@@ -6,6 +6,7 @@ Exit codes, as checkov and conftest: 0 no finding at or above `--fail-on`, 1 fin
 
 from __future__ import annotations
 
+import json
 import sys
 from datetime import date
 
@@ -15,6 +16,7 @@ from . import __version__
 from .errors import InputErrors
 
 EXIT_OK, EXIT_FINDINGS, EXIT_INPUT = 0, 1, 2
+FORMATS = ["text", "json", "sarif", "junit", "github"]
 
 
 class _IsoDate(click.ParamType):
@@ -38,35 +40,74 @@ def _report_input_errors(errors: InputErrors) -> None:
     click.echo(f"rgpdcheck : {len(errors.errors)} erreur(s) de saisie, rien n'a été audité.", err=True)
 
 
+def _rules():  # type: ignore[no-untyped-def]
+    from .rules import RuleFileError, load_rules
+
+    try:
+        return load_rules()
+    except RuleFileError as exc:
+        click.echo(f"rgpdcheck : {exc}", err=True)
+        sys.exit(EXIT_INPUT)
+
+
+_AS_OF = click.option(
+    "--as-of", "as_of", type=_IsoDate(), default=None,
+    help="Date d'audit (AAAA-MM-JJ) : le registre est rejoué tel qu'il était ce jour-là. "
+         "Par défaut : date_reference du registre, sinon aujourd'hui.")
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="rgpdcheck")
 def main() -> None:
     """Vérifie la conformité RGPD des registres des communes mutualisées avec Bordeaux Métropole."""
 
 
+def _pair_outputs(formats: tuple[str, ...], outputs: tuple[str, ...]) -> list[tuple[str, str | None]]:
+    """The i-th --output receives the i-th --format; the formats left over go to stdout."""
+    formats = formats or ("text",)
+    if len(outputs) > len(formats):
+        raise click.UsageError("plus de --output que de --format : chaque --output reçoit le --format de même rang")
+    pairs = [(fmt, outputs[i] if i < len(outputs) else None) for i, fmt in enumerate(formats)]
+    if sum(1 for _, target in pairs if target is None) > 1:
+        raise click.UsageError("un seul format peut aller sur la sortie standard : donnez un --output aux autres")
+    return pairs
+
+
 @main.command()
 @click.argument("fichiers", nargs=-1, required=True, metavar="REGISTRE...")
-@click.option("--as-of", "as_of", type=_IsoDate(), default=None,
-              help="Date d'audit (AAAA-MM-JJ) : le registre est rejoué tel qu'il était ce jour-là. "
-                   "Par défaut : date_reference du registre, sinon aujourd'hui.")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
-              help="Format de sortie.")
+@_AS_OF
+@click.option("--format", "-f", "formats", type=click.Choice(FORMATS), multiple=True,
+              help="Format de sortie (text par défaut). Répétable : chaque --format va dans le --output de même rang, "
+                   "le dernier sans --output sur la sortie standard.")
+@click.option("--output", "-o", "outputs", multiple=True, metavar="FICHIER",
+              help="Fichier où écrire le format de même rang (écriture atomique).")
 @click.option("--fail-on", type=click.Choice(["erreur", "avertissement", "info"]), default="erreur", show_default=True,
               help="Gravité à partir de laquelle le code de sortie vaut 1.")
 @click.option("--no-waivers", is_flag=True, help="Ignore les dérogations du registre (tous les constats comptent).")
-def audit(fichiers: tuple[str, ...], as_of: date | None, fmt: str, fail_on: str, no_waivers: bool) -> None:
+@click.option("--baseline", "baseline_file", metavar="FICHIER",
+              help="N'affiche que les constats absents de cette référence (écrite par --write-baseline).")
+@click.option("--write-baseline", "write_baseline", metavar="FICHIER",
+              help="Écrit la référence des constats actuels (par règle et traitement) et sort avec le code 0.")
+def audit(fichiers: tuple[str, ...], as_of: date | None, formats: tuple[str, ...], outputs: tuple[str, ...],
+          fail_on: str, no_waivers: bool, baseline_file: str | None, write_baseline: str | None) -> None:
     """Audite un ou plusieurs registres (format v1) et liste les constats.
 
     Code de sortie : 0 sans constat bloquant, 1 avec constats, 2 si un fichier est invalide.
     """
+    from . import baseline
     from .audit import audit_file, exit_code
     from .formatters import FORMATTERS
-    from .rules import RuleFileError, load_rules
+    from .output import check_targets, write_atomic
 
+    if baseline_file and write_baseline:
+        raise click.UsageError("--baseline et --write-baseline ne vont pas ensemble")
+    pairs = _pair_outputs(formats, outputs)
+    rules = _rules()
     try:
-        rules = load_rules()
-    except RuleFileError as exc:
-        click.echo(f"rgpdcheck : {exc}", err=True)
+        check_targets([t for _, t in pairs if t] + ([write_baseline] if write_baseline else []), list(fichiers))
+        known = baseline.load(baseline_file) if baseline_file else None
+    except InputErrors as errors:
+        _report_input_errors(errors)
         sys.exit(EXIT_INPUT)
     results, failed = [], False
     today = date.today()
@@ -78,5 +119,79 @@ def audit(fichiers: tuple[str, ...], as_of: date | None, fmt: str, fail_on: str,
             failed = True
     if failed:
         sys.exit(EXIT_INPUT)
-    click.echo(FORMATTERS[fmt](results), nl=False)
+    if write_baseline:
+        write_atomic(write_baseline, baseline.to_json(results))
+    if known is not None:
+        results = baseline.apply(results, known)
+    for fmt, target in pairs:
+        report = FORMATTERS[fmt](results, rules)
+        if target:
+            write_atomic(target, report)
+        else:
+            click.echo(report, nl=False)
+    if write_baseline:
+        click.echo(f"rgpdcheck : référence écrite dans {write_baseline}.", err=True)
+        sys.exit(EXIT_OK)
     sys.exit(exit_code(results, fail_on))
+
+
+@main.command()
+@click.argument("fichiers", nargs=-1, required=True, metavar="REGISTRE...")
+@_AS_OF
+def validate(fichiers: tuple[str, ...], as_of: date | None) -> None:
+    """Vérifie seulement la saisie des registres (format, types, références), sans auditer.
+
+    Code de sortie : 0 si tous sont valides, 2 sinon.
+    """
+    from .loader import load_document
+    from .validate import validate as validate_register
+
+    rule_ids = {r.id for r in _rules()}
+    failed = False
+    for path in fichiers:
+        try:
+            register = validate_register(load_document(path), as_of, date.today(), rule_ids)
+        except InputErrors as errors:
+            _report_input_errors(errors)
+            failed = True
+            continue
+        model = register.model
+        click.echo(f"{path} : valide — commune {register.contract.nom}, {len(model.traitements)} traitement(s), "
+                   f"{len(model.evenements)} événement(s), {len(model.derogations)} dérogation(s).")
+    sys.exit(EXIT_INPUT if failed else EXIT_OK)
+
+
+@main.command("rules")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text", show_default=True,
+              help="Format de la liste.")
+def rules_command(fmt: str) -> None:
+    """Liste les règles : identifiant, gravité, références (avenant, RGPD)."""
+    from .catalogue import render_rules
+
+    click.echo(render_rules(_rules(), fmt), nl=False)
+
+
+@main.command()
+@click.argument("sujet", metavar="REGLE|CLAUSE")
+def explain(sujet: str) -> None:
+    """Explique une règle (ex. vd-violation-notification-tardive) ou une clause de l'avenant (ex. V-e/3) :
+    description, références et texte cité de l'avenant."""
+    from .catalogue import explain as explain_subject
+    from .catalogue import suggestions
+
+    rules = _rules()
+    text = explain_subject(sujet, rules)
+    if text is None:
+        close = suggestions(sujet, rules)
+        hint = f" Vouliez-vous dire : {', '.join(close)} ?" if close else " Voir « rgpdcheck rules »."
+        click.echo(f"rgpdcheck : « {sujet} » n'est ni une règle ni une clause de l'avenant.{hint}", err=True)
+        sys.exit(EXIT_INPUT)
+    click.echo(text, nl=False)
+
+
+@main.command()
+def schema() -> None:
+    """Affiche le schéma JSON du registre v1 (pour l'éditeur : « # yaml-language-server: $schema=… »)."""
+    from .model import json_schema
+
+    click.echo(json.dumps(json_schema(), ensure_ascii=False, indent=2))

@@ -61,6 +61,11 @@ FACT_FIELDS: dict[str, frozenset[str]] = {
     }),
 }
 
+# Kinds whose facts are about the register as a whole, not about one treatment (the
+# inventory of prior treatments and CNIL declarations may name a treatment, but judge the
+# commune's obligation).
+REGISTER_KINDS = frozenset({"registre", "etat_des_lieux", "communication_cnil", "derogation"})
+
 ART9 = frozenset({
     "sante", "origine_raciale_ethnique", "opinions_politiques", "convictions_religieuses",
     "appartenance_syndicale", "genetique", "biometrique", "vie_sexuelle", "orientation_sexuelle",

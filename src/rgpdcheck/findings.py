@@ -37,6 +37,7 @@ class Finding:
     family: str
     title: str
     waiver: Waiver | None = None  # the waiver in force that accepts it
+    subject: str = ""  # id of the fact the finding is about (`violation:V-1`), stable across moves
 
     @property
     def counted(self) -> bool:
@@ -121,5 +122,6 @@ def to_findings(matches: set[Match], rules: dict[str, Rule], facts: FactSet, doc
             citations=tuple(rule.citations()),
             family=rule.family,
             title=rule.spec.titre,
+            subject=subject,
         ))
     return sorted(findings, key=Finding.sort_key)

@@ -12,7 +12,7 @@ from datetime import date as Date, datetime
 from typing import Annotated, Any, Literal, TypeVar, Union, get_args
 from zoneinfo import ZoneInfo
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
 
 PARIS = ZoneInfo("Europe/Paris")
 
@@ -48,7 +48,7 @@ def _check_duration(value: Any) -> Any:
 
 T = TypeVar("T")
 # A list that may also be written empty (`acteurs:` with nothing after it).
-Liste = Annotated[list[T], BeforeValidator(_none_to_empty)]
+Liste = Annotated[list[T] | None, AfterValidator(_none_to_empty)]
 Instant = Annotated[datetime, BeforeValidator(_parse_instant)]
 DureeIso = Annotated[str, BeforeValidator(_check_duration)]
 Ident = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
@@ -168,7 +168,7 @@ class Traitement(_Model):
     justification_minimisation: Texte | None = None
     destinataires: Liste[Texte] = []
     transferts_hors_ue: list[Transfert] | None = None
-    duree_conservation: Annotated[Duree, BeforeValidator(_duration_as_block)] | None = None
+    duree_conservation: Annotated[Duree, BeforeValidator(_duration_as_block, json_schema_input_type=DureeIso | Duree)] | None = None
     sort_final: SortFinal | None = None
     information_personnes: Information | None = None
     procedure_rectification: bool | None = None
@@ -347,3 +347,14 @@ class Registre(_Model):
     traitements: Liste[Traitement] = []
     evenements: Liste[Evenement] = []
     derogations: Liste[Derogation] = []
+
+
+def json_schema() -> dict[str, Any]:
+    """The JSON Schema of a register v1, from the models (what editors use to complete)."""
+    schema = Registre.model_json_schema(mode="validation")
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "Registre rgpdcheck v1",
+        "description": "Registre des traitements d'une commune mutualisée avec Bordeaux Métropole (format v1).",
+        **{k: v for k, v in schema.items() if k not in ("title", "description")},
+    }

@@ -23,7 +23,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from .facts import FACT_FIELDS
+from .facts import FACT_FIELDS, REGISTER_KINDS
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -81,6 +81,17 @@ class Rule:
     @property
     def id(self) -> str:
         return self.spec.id
+
+    @property
+    def subject_kind(self) -> str:
+        """The kind of fact a finding of this rule is about (its `lieu`)."""
+        return next(expr["kind"] for pattern in self.spec.condition["all"]
+                    for key, expr in pattern.items() if key == self.spec.lieu.alias)
+
+    @property
+    def per_treatment(self) -> bool:
+        """Whether the rule judges each treatment (else the register as a whole)."""
+        return self.subject_kind not in REGISTER_KINDS
 
     def citations(self) -> list[str]:
         refs = self.spec.references

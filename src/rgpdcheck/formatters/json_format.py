@@ -5,9 +5,10 @@ from __future__ import annotations
 import json
 
 from ..audit import AuditResult, summary
+from ..rules import Rule
 
 
-def render(results: list[AuditResult]) -> str:
+def render(results: list[AuditResult], rules: tuple[Rule, ...] = ()) -> str:
     document = {
         "findings": [f.to_dict() for r in results for f in r.findings],
         "summary": {

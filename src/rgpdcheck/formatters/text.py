@@ -8,6 +8,7 @@ from itertools import groupby
 from tabulate import tabulate
 
 from ..audit import AuditResult, summary
+from ..rules import Rule
 
 _WIDTH = 60
 
@@ -16,7 +17,7 @@ def _wrap(text: str, width: int = _WIDTH) -> str:
     return "\n".join(textwrap.wrap(text, width)) or text
 
 
-def render(results: list[AuditResult]) -> str:
+def render(results: list[AuditResult], rules: tuple[Rule, ...] = ()) -> str:
     out: list[str] = []
     for result in results:
         out.append(f"{result.file} — commune : {result.commune} — au {result.as_of.isoformat()}")
@@ -47,6 +48,8 @@ def render(results: list[AuditResult]) -> str:
     aside = totals["set_aside"]
     if totals["waived"]:
         out.append(f"{totals['waived']} constat(s) couvert(s) par une dérogation en cours, non compté(s).")
+    if totals["baselined"]:
+        out.append(f"{totals['baselined']} constat(s) déjà dans la référence (--baseline), non affiché(s).")
     if aside["traitements"] or aside["evenements"]:
         out.append(f"Écartés car postérieurs à la date d'audit : {aside['traitements']} traitement(s), {aside['evenements']} événement(s).")
     return "\n".join(out) + "\n"

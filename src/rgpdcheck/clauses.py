@@ -1,0 +1,43 @@
+"""Section V of the avenant, as quoted from the source document (`data/clauses.yaml`).
+
+Rules cite clauses by id (`V-e/3`, `V-d/violations`); this module gives their title,
+text and source lines, for `explain` and for the help text of SARIF rules.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+import yaml
+
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+@dataclass(frozen=True)
+class Clause:
+    id: str
+    titre: str
+    lignes: tuple[str, ...]  # lines of the source document, "473-496"
+    texte: str
+
+    def source(self) -> str:
+        return "source : document d'origine, ligne(s) " + ", ".join(self.lignes)
+
+
+@cache
+def clauses() -> dict[str, Clause]:
+    """Every quoted clause, by id, in the order of the avenant."""
+    text = resources.files("rgpdcheck").joinpath("data", "clauses.yaml").read_text(encoding="utf-8")
+    data = yaml.load(text, Loader=_Loader)
+    return {
+        c["id"]: Clause(c["id"], c["titre"], tuple(str(x) for x in c["lignes"]), c["texte"])
+        for c in data["clauses"]
+    }
+
+
+def find(clause_id: str) -> Clause | None:
+    """A clause by id, case and spacing forgiven (`v-e/3`, `V-E/3`, ` V-k `)."""
+    wanted = clause_id.strip().lower()
+    return next((c for key, c in clauses().items() if key.lower() == wanted), None)
