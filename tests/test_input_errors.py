@@ -36,6 +36,7 @@ CASES = [
     ("dangling-actor", HEAD + T + "    sous_traitants:\n      - acteur: abelum\n", 7, "sous-traitant (acteur) « abelum » inconnu"),
     ("notification-before-detection", HEAD + T + "evenements:\n  - type: violation\n    detectee_le: 2018-10-02T09:30\n    notifiee_cnil_le: 2018-10-01T10:00\n", 9, "notifiée à la CNIL avant d'être détectée"),
     ("answer-before-request", HEAD + T + "evenements:\n  - type: demande_droit\n    recue_le: 2018-10-02\n    repondue_le: 2018-09-30\n", 9, "réponse datée d'avant la réception"),
+    ("undated-event", HEAD + T + "evenements:\n  - type: mise_en_oeuvre\n    traitement: T-1\n", 7, "« mise_en_oeuvre » sans date"),
     ("unknown-event-type", HEAD + "evenements:\n  - type: incident\n    date: 2018-01-01\n", 4, "type d'événement « incident » inconnu"),
     ("unknown-commune", "version: 1\ncommune: villeneuve\n", 2, "commune « villeneuve » inconnue"),
     ("waiver-without-reason", HEAD + T + "derogations:\n  - regle: va4-rectification-absente\n    jusqu_au: 2019-06-30\n", 7, "« motif » manquant"),

@@ -19,7 +19,7 @@ from pydantic import BaseModel, ValidationError
 from . import contract as contract_mod
 from .errors import InputError, InputErrors
 from .loader import Document
-from .model import EVENT_CLASSES as _EVENT_CLASSES, Registre
+from .model import EVENT_CLASSES as _EVENT_CLASSES, EVENT_DATE_FIELD, Registre, event_date
 
 
 
@@ -244,6 +244,11 @@ def _check_chronology(model: Registre, document: Document) -> list[InputError]:
         if t.clos_le and t.cree_le and t.clos_le < t.cree_le:
             err(("traitements", i, "clos_le"), f"traitement clos le {t.clos_le}, avant sa création le {t.cree_le}")
     for i, e in enumerate(model.evenements):
+        if event_date(e) is None:
+            field = EVENT_DATE_FIELD.get(e.type)
+            hint = f"« date: » ou « {field}: »" if field else "« date: AAAA-MM-JJ »"
+            errors.append(InputError(document.file, document.line_of(("evenements", i)),
+                                     f"événement « {e.type} » sans date : ajoutez {hint} (les règles comparent l'ordre des événements)"))
         for later, earlier, what in _EVENT_ORDER.get(e.type, []):
             a, b = getattr(e, later), getattr(e, earlier)
             if a is not None and b is not None and a < b:
