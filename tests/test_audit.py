@@ -47,6 +47,9 @@ def test_bruges_fixture_end_to_end():
     assert "vd-violation-notification-tardive" in by_treatment["T-SALTO"]
     # access request answered 15 days late; T-COGITO's request is still within its month
     assert "vd-demande-reponse-tardive" in by_treatment["T-MAGNOLIA"]
+    # a direct creation put in place while the DPO's opinion was still pending (V-e/3), and
+    # its provider, chosen by the commune, without a written contract (art. 28(3))
+    assert {"ve3-mise-en-oeuvre-sans-avis", "vb-sous-traitant-sans-contrat"} <= by_treatment["T-SALTO"]
 
 
 def shuffled_copy(source: Path, target: Path, seed: int) -> None:

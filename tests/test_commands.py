@@ -8,7 +8,8 @@ import jsonschema
 import pytest
 import yaml
 
-from conftest import ROOT
+from conftest import ROOT, TODAY
+from rgpdcheck.audit import audit_file
 from rgpdcheck.clauses import clauses
 from rgpdcheck.rules import load_rules
 
@@ -96,11 +97,12 @@ def test_baseline_hides_known_findings_and_shows_new_ones(cli, tmp_path):
     baseline = tmp_path / "reference.json"
     written = cli("audit", str(BRUGES), "--write-baseline", str(baseline), "-f", "json")
     assert written.exit_code == 0
-    assert json.loads(written.stdout)["summary"]["findings"] == 37
+    total = len(audit_file(str(BRUGES), None, TODAY).findings)
+    assert json.loads(written.stdout)["summary"]["findings"] == total
     again = cli("audit", str(BRUGES), "--baseline", str(baseline), "-f", "json")
     assert again.exit_code == 0
     assert json.loads(again.stdout)["findings"] == []
-    assert json.loads(again.stdout)["summary"]["baselined"] == 37
+    assert json.loads(again.stdout)["summary"]["baselined"] == total
 
     # Moving everything down and adding a defect: only the new one is reported.
     text = BRUGES.read_text(encoding="utf-8")

@@ -122,3 +122,44 @@ def test_duplicate_fact_ids_are_refused():
 
 def test_empty_facts_give_no_match():
     assert evaluate([NEGATION], []) == set()
+
+
+# `$in` compiles to an `$or`; written before the join, durable_rules 2.0.28 would drop the join.
+LATE_ASSENT = [
+    {"t": {"kind": "traitement"}},
+    {"m": {"kind": "etape", "tid": {"t": "tid"}, "etape": "mise_en_oeuvre"}},
+    {"s$not": {"kind": "saisine_dpo", "avis": {"$in": ["conforme", "favorable"]}, "tid": {"t": "tid"}, "jour": {"$lte": {"m": "jour"}}}},
+]
+ASSENT_FACTS = [
+    {"id": "traitement:T1", "kind": "traitement", "tid": "T1"},
+    {"id": "etape:E1", "kind": "etape", "tid": "T1", "etape": "mise_en_oeuvre", "jour": 10},
+    {"id": "saisine_dpo:S1", "kind": "saisine_dpo", "tid": "T1", "avis": "favorable", "jour": 11},
+]
+
+
+def test_join_after_an_or_is_kept():
+    compiled = rule("avis-tardif", LATE_ASSENT)
+    negated = compiled.patterns[2]["s$not"]["$and"]
+    assert "$or" in negated[-1]  # the compound term went last
+    assert evaluate([compiled], ASSENT_FACTS) == {Match("avis-tardif", (("m", "etape:E1"), ("t", "traitement:T1")))}
+    in_time = [*ASSENT_FACTS[:2], {**ASSENT_FACTS[2], "jour": 10}]
+    assert evaluate([compiled], in_time) == set()
+
+
+def test_the_engine_still_drops_a_join_written_after_an_or():
+    """Documents the engine bug the compiler works around; if an upgrade fixes it, this fails."""
+    raw = engine.EngineRule("brut", (
+        {"t": {"kind": "traitement"}},
+        {"m": {"$and": [{"kind": "etape"}, {"tid": {"t": "tid"}}]}},
+        {"s$not": {"$and": [{"kind": "saisine_dpo"}, {"tid": {"t": "tid"}},
+                            {"$or": [{"avis": "conforme"}, {"avis": "favorable"}]}, {"$lte": {"jour": {"m": "jour"}}}]}},
+    ))
+    assert evaluate([raw], ASSENT_FACTS) == set()  # wrong: the late assent cancels the negation
+
+
+def test_join_inside_an_or_is_refused():
+    with pytest.raises(ValueError, match="dans un « \\$or »"):
+        rule("refus", [
+            {"r": {"kind": "registre"}},
+            {"f": {"kind": "fin_conservation", "$or": [{"commune_informee": "non"}, {"jour_prevue": {"$gte": {"r": "jour_reference"}}}]}},
+        ])

@@ -34,10 +34,11 @@ EPOCH = date(1970, 1, 1)
 FACT_FIELDS: dict[str, frozenset[str]] = {
     "registre": frozenset({
         "commune", "nom_commune", "jour_reference", "s_reference", "jour_effet", "violations_confiees_metropole",
-        "dpo_mutualise", "jour_limite_etat_des_lieux",
+        "dpo_mutualise", "jour_limite_etat_des_lieux", "jour_obligation_dpo",
     }),
-    "etat_des_lieux": frozenset({"eid", "tid", "jour_remis", "exhaustif"}),
-    "communication_cnil": frozenset({"eid", "tid", "jour"}),
+    "dpo": frozenset({"did", "nom", "couvre_commune", "couvre_metropole", "designe", "jour_designe", "lettre_de_mission"}),
+    "etat_des_lieux": frozenset({"eid", "date", "tid", "jour_remis", "exhaustif"}),
+    "communication_cnil": frozenset({"eid", "date", "tid", "jour"}),
     "traitement": frozenset({
         "tid", "nom", "responsable", "responsable_type", "base_legale", "preuve_consentement",
         "nb_finalites", "nb_personnes_concernees", "nb_categories_donnees", "nb_destinataires",
@@ -45,18 +46,34 @@ FACT_FIELDS: dict[str, frozenset[str]] = {
         "nb_donnees_art10", "nir", "exception_art9", "justification_minimisation", "transferts_renseignes",
         "nb_transferts", "duree_conservation", "sort_final", "information_personnes",
         "procedure_rectification", "nb_criteres_aipd", "grande_echelle", "aipd", "cree_le", "anterieur",
-        "statut", "exploitation",
+        "statut", "exploitation", "role_metropole", "metropole_definit_finalites_moyens",
+        "metropole_pouvoir_adjudicateur", "accord_conjoint", "voie",
+    }),
+    "sous_traitant": frozenset({
+        "tid", "acteur", "rang", "selectionne_par", "contrat_ecrit", "instructions_documentees", "autorisation",
+        "information_commune",
     }),
     "finalite": frozenset({"tid", "texte", "libelle", "rang"}),
     "mesure": frozenset({"tid", "nom"}),
     "transfert": frozenset({"tid", "pays", "garantie"}),
     "derogation": frozenset({"regle", "tid", "motif", "jour_fin"}),
     "violation": frozenset({
-        "eid", "tid", "risque", "s_detectee", "s_limite_notification", "notifiee_cnil", "heures_notification",
+        "eid", "date", "tid", "risque", "s_detectee", "s_limite_notification", "notifiee_cnil", "heures_notification",
         "motif_retard", "personnes_informees", "inscrite_registre", "geree_par", "observations_commune",
     }),
+    "saisine_dpo": frozenset({"eid", "date", "tid", "jour", "dpo", "par", "phase", "avis", "preuve_conservee"}),
+    # the dated steps of an acquisition (V-e), by their event type
+    "etape": frozenset({"eid", "date", "tid", "jour", "etape"}),
+    "evolution": frozenset({"eid", "date", "tid", "jour", "nature", "demandee_par", "traitee_par", "processus_standard"}),
+    "fin_conservation": frozenset({
+        "eid", "date", "tid", "date_prevue", "jour_prevue", "option", "commune_informee", "jour_commune_informee", "realisee",
+        "acces_restreint",
+    }),
+    "declaration_arret": frozenset({"eid", "date", "tid", "jour"}),
+    "plan_action_anterieurs": frozenset({"eid", "date", "tid", "jour"}),
+    "sensibilisation": frozenset({"eid", "date", "tid", "jour", "public"}),
     "demande": frozenset({
-        "eid", "tid", "droit", "jour_recue", "jour_limite", "repondue", "jours_retard", "prolongation",
+        "eid", "date", "tid", "droit", "jour_recue", "jour_limite", "repondue", "jours_retard", "prolongation",
         "observations_commune",
     }),
 }
@@ -126,7 +143,20 @@ def build_facts(register: Register, as_of: date) -> FactSet:
         jour_effet=day(contract.date_effet),
         violations_confiees_metropole=yes_no(contract.violations_confiees_metropole),
         dpo_mutualise=yes_no(contract.dpo_mutualise),
+        # V-d: a DPO designated "à compter du 25 mai 2018"
+        jour_obligation_dpo=day(parameter("rgpd_applicable")),
     )
+    for index, dpo in enumerate(model.dpo):
+        out.add(
+            "dpo", dpo.id, ("dpo", index),
+            did=dpo.id,
+            nom=dpo.nom or dpo.id,
+            couvre_commune=yes_no(model.commune in dpo.organismes),
+            couvre_metropole=yes_no("metropole" in dpo.organismes),
+            designe=present(_known(dpo.designe_le, as_of)),
+            jour_designe=day(dpo.designe_le) if _known(dpo.designe_le, as_of) else -1,
+            lettre_de_mission=yes_no(dpo.lettre_de_mission),
+        )
     actor_types = {a.id: a.type or ABSENT for a in model.acteurs}
     actor_types.setdefault(model.commune, "commune")
     actor_types.setdefault("metropole", "metropole")
@@ -164,7 +194,8 @@ def _known(value: Any, as_of: date) -> Any:
 
 def _add_event(out: FactSet, kind: str, e: Any, path: tuple[Any, ...], **values: Any) -> None:
     """An event fact: keyed by the event's id (else its rank), with its id and treatment."""
-    out.add(kind, e.id or f"#{path[-1]}", path, eid=e.id or ABSENT, tid=e.traitement or ABSENT, **values)
+    out.add(kind, e.id or f"#{path[-1]}", path, eid=e.id or ABSENT, tid=e.traitement or ABSENT,
+            date=event_date(e).isoformat(), **values)
 
 
 def _violation_facts(out: FactSet, e: Any, path: tuple[Any, ...], as_of: date) -> None:
@@ -227,15 +258,59 @@ def _inventory_facts(out: FactSet, e: Any, path: tuple[Any, ...], as_of: date) -
     _add_event(out, "etat_des_lieux", e, path, jour_remis=day(delivered), exhaustif=yes_no(e.exhaustif))
 
 
-def _cnil_facts(out: FactSet, e: Any, path: tuple[Any, ...], as_of: date) -> None:
-    _add_event(out, "communication_cnil", e, path, jour=day(e.date) if e.date else -1)
+def _referral_facts(out: FactSet, e: Any, path: tuple[Any, ...], as_of: date) -> None:
+    _add_event(out, "saisine_dpo", e, path, jour=day(event_date(e)), dpo=e.dpo or ABSENT, par=e.par or ABSENT,
+               phase=e.phase or ABSENT, avis=e.avis or ABSENT, preuve_conservee=yes_no(e.preuve_conservee))
+
+
+def _step_facts(out: FactSet, e: Any, path: tuple[Any, ...], as_of: date) -> None:
+    _add_event(out, "etape", e, path, jour=day(event_date(e)), etape=e.type)
+
+
+def _evolution_facts(out: FactSet, e: Any, path: tuple[Any, ...], as_of: date) -> None:
+    _add_event(out, "evolution", e, path, jour=day(event_date(e)), nature=e.nature or ABSENT,
+               demandee_par=e.demandee_par or ABSENT, traitee_par=e.traitee_par or ABSENT,
+               processus_standard=yes_no(e.processus_standard))
+
+
+def _retention_end_facts(out: FactSet, e: Any, path: tuple[Any, ...], as_of: date) -> None:
+    informed = _known(e.commune_informee_le, as_of)
+    planned = e.date_prevue or event_date(e)  # `date` may say when the end was decided
+    _add_event(
+        out, "fin_conservation", e, path,
+        date_prevue=planned.isoformat(),
+        jour_prevue=day(planned),
+        option=e.option or ABSENT,
+        commune_informee=yes_no(informed is not None),
+        jour_commune_informee=day(informed) if informed else -1,
+        realisee=yes_no(_known(e.realisee_le, as_of) is not None),
+        acces_restreint=yes_no(e.acces_restreint),
+    )
+
+
+def _dated_facts(out: FactSet, e: Any, path: tuple[Any, ...], as_of: date) -> None:
+    _add_event(out, e.type, e, path, jour=day(event_date(e)))
+
+
+def _awareness_facts(out: FactSet, e: Any, path: tuple[Any, ...], as_of: date) -> None:
+    _add_event(out, "sensibilisation", e, path, jour=day(event_date(e)), public=e.public or ABSENT)
 
 
 _EVENT_FACTS = {
+    "saisine_dpo": _referral_facts,
+    **dict.fromkeys(
+        ("saisine_dgnsi", "diagnostic_securite", "validation_projet", "conception_technique", "redaction_dce",
+         "mise_en_oeuvre"),
+        _step_facts),
+    "evolution": _evolution_facts,
+    "fin_conservation": _retention_end_facts,
+    "declaration_arret": _dated_facts,
+    "plan_action_anterieurs": _dated_facts,
+    "sensibilisation": _awareness_facts,
     "violation": _violation_facts,
     "demande_droit": _request_facts,
     "etat_des_lieux": _inventory_facts,
-    "communication_cnil": _cnil_facts,
+    "communication_cnil": _dated_facts,
 }
 
 
@@ -279,7 +354,24 @@ def _treatment_facts(out: FactSet, t: Traitement, path: tuple[Any, ...], commune
         anterieur=ABSENT if t.cree_le is None else yes_no(t.cree_le < date_effet),
         statut=t.statut or ABSENT,
         exploitation=t.exploitation or ABSENT,
+        role_metropole=(t.metropole.role_declare if t.metropole else None) or ABSENT,
+        metropole_definit_finalites_moyens=yes_no(t.metropole.definit_finalites_moyens if t.metropole else None),
+        metropole_pouvoir_adjudicateur=yes_no(t.metropole.pouvoir_adjudicateur if t.metropole else None),
+        accord_conjoint=present(t.accord_conjoint and t.accord_conjoint.signe_le),
+        voie=(t.acquisition.voie if t.acquisition else None) or ABSENT,
     )
+    for rank, provider in enumerate(t.sous_traitants):
+        out.add(
+            "sous_traitant", f"{t.id}#{rank}", path + ("sous_traitants", rank),
+            tid=t.id,
+            acteur=provider.acteur,
+            rang={1: "premier", "1": "premier", "ulterieur": "ulterieur"}.get(provider.rang, ABSENT),
+            selectionne_par=provider.selectionne_par or ABSENT,
+            contrat_ecrit=yes_no(provider.contrat_ecrit),
+            instructions_documentees=yes_no(provider.instructions_documentees),
+            autorisation=provider.autorisation or ABSENT,
+            information_commune=yes_no(provider.information_commune),
+        )
     for rank, purpose in enumerate(t.finalites):
         out.add("finalite", f"{t.id}#{rank}", path + ("finalites", rank), tid=t.id, texte=normalise_text(purpose), libelle=purpose, rang=rank + 1)
     for rank, measure in enumerate(t.mesures_securite):

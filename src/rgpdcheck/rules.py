@@ -179,21 +179,29 @@ def compile_condition(spec: RuleSpec) -> tuple[Any, ...]:
     return tuple(patterns)
 
 
-def _compile_expression(expression: dict[str, Any], kind: str, kinds: dict[str, str], negated: set[str], own: str) -> dict[str, Any]:
-    terms = []
+def _compile_expression(expression: dict[str, Any], kind: str, kinds: dict[str, str], negated: set[str], own: str,
+                        in_or: bool = False) -> dict[str, Any]:
+    simple, compound = [], []
     for key, value in expression.items():
         if key in ("$and", "$or"):
-            terms.append({key: [_compile_expression(v, kind, kinds, negated, own) for v in value]})
+            compound.append({key: [_compile_expression(v, kind, kinds, negated, own, in_or or key == "$or") for v in value]})
         elif key.startswith("$"):
             raise ValueError(f"opérateur « {key} » : écrivez-le après le champ (« champ: {{{key}: …}} »)")
         else:
             if key != "kind" and key not in FACT_FIELDS[kind]:
                 raise ValueError(f"champ « {key} » inconnu pour les faits « {kind} »")
-            terms.append(_compile_term(key, value, kinds, negated, own))
+            simple.append(_compile_term(key, value, kinds, negated, own, in_or))
+    # durable_rules 2.0.28 ignores a join that follows an `$or` in the same `$and`
+    # (docs/engine.md): the compound terms (`$in` compiles to one) go last.
+    terms = [t for t in simple if not _is_compound(t)] + [t for t in simple if _is_compound(t)] + compound
     return terms[0] if len(terms) == 1 else {"$and": terms}
 
 
-def _compile_term(name: str, value: Any, kinds: dict[str, str], negated: set[str], own: str) -> dict[str, Any]:
+def _is_compound(term: dict[str, Any]) -> bool:
+    return next(iter(term)) in ("$and", "$or")
+
+
+def _compile_term(name: str, value: Any, kinds: dict[str, str], negated: set[str], own: str, in_or: bool) -> dict[str, Any]:
     if not isinstance(value, dict):
         _check_literal(value)
         return {name: value}
@@ -205,9 +213,9 @@ def _compile_term(name: str, value: Any, kinds: dict[str, str], negated: set[str
     if op == "$nin":
         return {"$and": [{"$neq": {name: _check_literal(v)}} for v in operand]}
     if op in COMPARISONS:
-        return {op: {name: _check_operand(operand, kinds, negated, own)}}
+        return {op: {name: _check_operand(operand, kinds, negated, own, in_or)}}
     if op in kinds:  # a join: `tid: {t: tid}`
-        return {name: _check_operand(value, kinds, negated, own)}
+        return {name: _check_operand(value, kinds, negated, own, in_or)}
     raise ValueError(f"« {name} » : opérateur ou alias « {op} » inconnu")
 
 
@@ -217,17 +225,20 @@ def _check_literal(value: Any) -> Any:
     return value
 
 
-def _check_operand(operand: Any, kinds: dict[str, str], negated: set[str], own: str) -> Any:
+def _check_operand(operand: Any, kinds: dict[str, str], negated: set[str], own: str, in_or: bool = False) -> Any:
     if isinstance(operand, dict) and len(operand) == 1:
         (alias, field), = operand.items()
         if alias in ("$add", "$sub", "$mul", "$div"):
-            return {alias: {k: _check_operand(v, kinds, negated, own) for k, v in field.items()}}
+            return {alias: {k: _check_operand(v, kinds, negated, own, in_or) for k, v in field.items()}}
         if alias == "$m":
             if field not in FACT_FIELDS[kinds[own]]:
                 raise ValueError(f"champ « {field} » inconnu pour les faits « {kinds[own]} »")
             return operand
         if alias not in kinds or alias in negated or alias == own:
             raise ValueError(f"jointure sur l'alias « {alias} » qui n'est pas lié avant")
+        if in_or:
+            raise ValueError(f"jointure sur « {alias} » dans un « $or » : durable_rules 2.0.28 ne l'évalue pas "
+                             "(docs/engine.md) ; écrivez deux règles ou sortez la jointure du $or")
         if field not in FACT_FIELDS[kinds[alias]]:
             raise ValueError(f"champ « {field} » inconnu pour les faits « {kinds[alias]} »")
         return operand
