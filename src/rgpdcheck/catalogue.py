@@ -13,6 +13,7 @@ from typing import Any
 from tabulate import tabulate
 
 from .clauses import Clause, clauses, find
+from .clauses import requirements as load_requirements
 from .rules import Rule
 
 
@@ -55,16 +56,34 @@ def _cell(text: str) -> str:
 
 
 def _rules_markdown(rules: tuple[Rule, ...]) -> str:
-    out = ["# Règles de rgpdcheck", "", "<!-- Généré par `rgpdcheck rules --format markdown` : ne pas modifier à la main. -->"]
+    """The coverage document: each requirement of section V with its rules or its limit,
+    then every rule by family (docs/couverture.md is this text)."""
+    out = [
+        "# Couverture de la section V de l'avenant",
+        "",
+        "<!-- Généré par `rgpdcheck rules --format markdown` : ne pas modifier à la main. -->",
+        "",
+        "Chaque exigence de la section V, avec les règles qui la vérifient et, le cas échéant, ce "
+        "qu'un registre ne peut pas montrer. Les lignes renvoient au document d'origine "
+        "(délibération 2018-297 et avenants, premier avenant).",
+        "",
+        "| Exigence | Clause (lignes) | Règles | Ce que le registre ne montre pas |",
+        "|---|---|---|---|",
+    ]
+    for req in load_requirements():
+        rule_cell = "<br>".join(f"`{r}`" for r in req.regles) or "—"
+        out.append(f"| **{req.id}** {_cell(req.exigence)} | {req.clause} ({', '.join(req.lignes)}) | "
+                   f"{rule_cell} | {_cell(req.limite) or '—'} |")
     families: dict[str, list[Rule]] = {}
     for rule in rules:
         families.setdefault(rule.family, []).append(rule)
+    out += ["", "# Règles"]
     for family in sorted(families):
         members = families[family]
         out += ["", f"## {members[0].family_title}", "", "| Règle | Gravité | Titre | Références |", "|---|---|---|---|"]
         for r in members:
             out.append(f"| `{r.id}` | {r.spec.severite} | {_cell(r.spec.titre)} | {_cell(' ; '.join(r.citations()))} |")
-    out += ["", f"{len(rules)} règle(s).", ""]
+    out += ["", f"{len(rules)} règle(s), {len(load_requirements())} exigence(s).", ""]
     return "\n".join(out)
 
 

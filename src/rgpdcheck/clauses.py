@@ -37,6 +37,29 @@ def clauses() -> dict[str, Clause]:
     }
 
 
+@dataclass(frozen=True)
+class Requirement:
+    """One requirement of section V and how the project covers it (`data/exigences.yaml`)."""
+
+    id: str
+    clause: str
+    lignes: tuple[str, ...]
+    exigence: str
+    regles: tuple[str, ...]
+    limite: str  # what a register cannot show, "" when the rules cover it all
+
+
+@cache
+def requirements() -> tuple[Requirement, ...]:
+    text = resources.files("rgpdcheck").joinpath("data", "exigences.yaml").read_text(encoding="utf-8")
+    data = yaml.load(text, Loader=_Loader)
+    return tuple(
+        Requirement(r["id"], r["clause"], tuple(str(x) for x in r["lignes"]), r["exigence"],
+                    tuple(r.get("regles", [])), r.get("limite", ""))
+        for r in data["exigences"]
+    )
+
+
 def find(clause_id: str) -> Clause | None:
     """A clause by id, case and spacing forgiven (`v-e/3`, `V-E/3`, ` V-k `)."""
     wanted = clause_id.strip().lower()
