@@ -62,6 +62,7 @@ class _Model(BaseModel):
 # -- top level -------------------------------------------------------------------------
 
 class Contrat(_Model):
+    nom: Texte | None = None  # the commune's name in messages (else its identifier)
     avenant: int | None = None
     date_effet: Date | None = None
     violations_confiees_metropole: bool | None = None
