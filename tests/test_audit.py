@@ -7,11 +7,10 @@ import shutil
 from pathlib import Path
 
 import yaml
+from conftest import ROOT, TODAY
 
 from rgpdcheck.audit import audit_file
 from rgpdcheck.rules import load_rules
-
-from conftest import ROOT, TODAY
 
 BRUGES = ROOT / "fixtures" / "bruges" / "registre.yaml"
 

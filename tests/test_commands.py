@@ -7,8 +7,8 @@ import json
 import jsonschema
 import pytest
 import yaml
-
 from conftest import ROOT, TODAY
+
 from rgpdcheck.audit import audit_file
 from rgpdcheck.clauses import clauses
 from rgpdcheck.rules import load_rules

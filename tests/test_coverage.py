@@ -3,11 +3,11 @@ every rule serves a requirement; docs/couverture.md is the rendering of the cata
 
 from __future__ import annotations
 
+from conftest import ROOT
+
 from rgpdcheck.catalogue import render_rules
 from rgpdcheck.clauses import clauses, requirements
 from rgpdcheck.rules import load_rules
-
-from conftest import ROOT
 
 RULE_IDS = {r.id for r in load_rules()}
 

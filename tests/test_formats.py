@@ -7,10 +7,10 @@ import json
 import xml.etree.ElementTree as ET
 
 import pytest
+from conftest import ROOT, TODAY
 from pydantic import BaseModel
 from sarif_pydantic import Sarif
 
-from conftest import ROOT, TODAY
 from rgpdcheck.audit import audit_file
 
 BRUGES = ROOT / "fixtures" / "bruges" / "registre.yaml"

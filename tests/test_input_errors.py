@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from conftest import TODAY
 
 from rgpdcheck.errors import InputErrors
 from rgpdcheck.loader import load_document
 from rgpdcheck.validate import validate
-
-from conftest import TODAY
 
 HEAD = "version: 1\ncommune: bruges\n"
 T = "traitements:\n  - id: T-1\n    nom: Test\n"

@@ -14,10 +14,9 @@ import re
 from pathlib import Path
 
 import pytest
+from conftest import TODAY
 
 from rgpdcheck.rules import load_rules
-
-from conftest import TODAY
 
 FIXTURES = Path(__file__).parent / "rules"
 ANNOTATION = re.compile(r"^\s*#\s*(ruleid|ok):\s*([a-z0-9-]+)\s*$")

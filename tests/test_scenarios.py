@@ -12,10 +12,9 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from conftest import ROOT, TODAY
 
 from rgpdcheck.audit import audit_file
-
-from conftest import ROOT, TODAY
 
 DEFECT = re.compile(r"^#\s+(T-[A-Z0-9-]+|registre)?\s+([a-z0-9]+(?:-[a-z0-9]+)+)\s{2,}\S")
 BORDEAUX = ROOT / "fixtures" / "bordeaux" / "registre.yaml"

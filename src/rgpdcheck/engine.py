@@ -24,8 +24,9 @@ import itertools
 import json
 import os
 import threading
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, Iterable
+from typing import Any
 
 from durable import engine as _durable
 from durable.engine import durable_rules_engine as _native

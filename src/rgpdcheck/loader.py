@@ -194,7 +194,6 @@ class _Builder:
 
     def _bad_tag(self, node: yaml.Node) -> None:
         self.errors.append(InputError(self.file, node.start_mark.line + 1, f"étiquette YAML non autorisée « {node.tag} » : seules les valeurs YAML simples sont acceptées, rien n'est exécuté", node.start_mark.column + 1))
-        return None
 
     def _mapping(self, node: yaml.MappingNode, path: Path_) -> dict[Any, Any]:
         merged: dict[Any, Any] = {}  # `<<: *anchor` defaults, overridden by explicit keys

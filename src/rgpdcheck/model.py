@@ -8,11 +8,19 @@ required: a missing field that the GDPR asks for is a finding, not an input erro
 from __future__ import annotations
 
 import re
-from datetime import date as Date, datetime
+from datetime import date as Date
+from datetime import datetime
 from typing import Annotated, Any, Literal, TypeVar, Union, get_args
 from zoneinfo import ZoneInfo
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+)
 
 PARIS = ZoneInfo("Europe/Paris")
 
@@ -309,7 +317,7 @@ _EVENTS = (
 )
 # Event classes by their `type` tag.
 EVENT_CLASSES: dict[str, type[_Evenement]] = {get_args(cls.model_fields["type"].annotation)[0]: cls for cls in _EVENTS}
-Evenement = Annotated[Union[_EVENTS], Field(discriminator="type")]
+Evenement = Annotated[Union[_EVENTS], Field(discriminator="type")]  # noqa: UP007 (a tuple of classes)
 
 # The date field that places each event type in time when `date` is absent.
 EVENT_DATE_FIELD: dict[str, str] = {

@@ -19,8 +19,8 @@ from pydantic import BaseModel, ValidationError
 from . import contract as contract_mod
 from .errors import InputError, InputErrors
 from .loader import Document
-from .model import EVENT_CLASSES as _EVENT_CLASSES, EVENT_DATE_FIELD, Registre, event_date
-
+from .model import EVENT_CLASSES as _EVENT_CLASSES
+from .model import EVENT_DATE_FIELD, Registre, event_date
 
 
 @dataclass(frozen=True)
