@@ -195,3 +195,37 @@ def schema() -> None:
     from .model import json_schema
 
     click.echo(json.dumps(json_schema(), ensure_ascii=False, indent=2))
+
+
+@main.command()
+@click.argument("fichier", metavar="REGISTRE")
+@click.option("--treatment", "-t", "treatment", metavar="ID", help="Identifiant du traitement en cause.")
+@click.option("--event", "-e", "event", metavar="ID",
+              help="Identifiant d'une violation ou d'une demande d'exercice des droits (son traitement est alors déduit).")
+@_AS_OF
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="Format de la réponse.")
+def liability(fichier: str, treatment: str | None, event: str | None, as_of: date | None, fmt: str) -> None:
+    """Qui répond d'un traitement ou d'un incident, entre la commune et Bordeaux Métropole et
+    vis-à-vis de la CNIL, sur quelles clauses (V-c, V-d, V-j, V-k), et comment arbitrer (V-g).
+
+    Code de sortie : 0 avec une réponse, 2 si le registre, le traitement ou l'événement est invalide.
+    """
+    from .formatters.liability import render_json, render_text
+    from .liability import determine, load_liability_rules
+    from .loader import load_document
+    from .rules import RuleFileError
+    from .validate import validate as validate_register
+
+    try:
+        rules = load_liability_rules()
+    except RuleFileError as exc:
+        click.echo(f"rgpdcheck : {exc}", err=True)
+        sys.exit(EXIT_INPUT)
+    try:
+        register = validate_register(load_document(fichier), as_of, date.today(), {r.id for r in _rules()})
+        determination = determine(register, treatment, event, rules)
+    except InputErrors as errors:
+        _report_input_errors(errors)
+        sys.exit(EXIT_INPUT)
+    click.echo((render_json if fmt == "json" else render_text)(determination), nl=False)

@@ -34,20 +34,22 @@ EPOCH = date(1970, 1, 1)
 FACT_FIELDS: dict[str, frozenset[str]] = {
     "registre": frozenset({
         "commune", "nom_commune", "jour_reference", "s_reference", "jour_effet", "violations_confiees_metropole",
-        "dpo_mutualise", "jour_limite_etat_des_lieux", "jour_obligation_dpo",
+        "dpo_mutualise", "jour_limite_etat_des_lieux", "jour_obligation_dpo", "date_effet",
     }),
+    # what a liability determination is about (added by `liability`, never in an audit)
+    "cible": frozenset({"tid", "eid"}),
     "dpo": frozenset({"did", "nom", "couvre_commune", "couvre_metropole", "designe", "jour_designe", "lettre_de_mission"}),
     "etat_des_lieux": frozenset({"eid", "date", "tid", "jour_remis", "exhaustif"}),
     "communication_cnil": frozenset({"eid", "date", "tid", "jour"}),
     "traitement": frozenset({
-        "tid", "nom", "responsable", "responsable_type", "base_legale", "preuve_consentement",
+        "tid", "nom", "responsable", "responsable_nom", "responsable_type", "base_legale", "preuve_consentement",
         "nb_finalites", "nb_personnes_concernees", "nb_categories_donnees", "nb_destinataires",
         "nb_mesures_securite", "donnees_sensibles_renseignees", "nb_donnees_sensibles", "nb_donnees_art9",
         "nb_donnees_art10", "nir", "exception_art9", "justification_minimisation", "transferts_renseignes",
         "nb_transferts", "duree_conservation", "sort_final", "information_personnes",
         "procedure_rectification", "nb_criteres_aipd", "grande_echelle", "aipd", "cree_le", "anterieur",
         "statut", "exploitation", "role_metropole", "metropole_definit_finalites_moyens",
-        "metropole_pouvoir_adjudicateur", "accord_conjoint", "voie",
+        "metropole_pouvoir_adjudicateur", "accord_conjoint", "voie", "jour_cree", "date_cree",
     }),
     "sous_traitant": frozenset({
         "tid", "acteur", "rang", "selectionne_par", "contrat_ecrit", "instructions_documentees", "autorisation",
@@ -58,7 +60,7 @@ FACT_FIELDS: dict[str, frozenset[str]] = {
     "transfert": frozenset({"tid", "pays", "garantie"}),
     "derogation": frozenset({"regle", "tid", "motif", "jour_fin"}),
     "violation": frozenset({
-        "eid", "date", "tid", "risque", "s_detectee", "s_limite_notification", "notifiee_cnil", "heures_notification",
+        "eid", "date", "tid", "risque", "s_detectee", "s_limite_notification", "date_limite", "notifiee_cnil", "heures_notification",
         "motif_retard", "personnes_informees", "inscrite_registre", "geree_par", "observations_commune",
     }),
     "saisine_dpo": frozenset({"eid", "date", "tid", "jour", "dpo", "par", "phase", "avis", "preuve_conservee"}),
@@ -72,8 +74,9 @@ FACT_FIELDS: dict[str, frozenset[str]] = {
     "declaration_arret": frozenset({"eid", "date", "tid", "jour"}),
     "plan_action_anterieurs": frozenset({"eid", "date", "tid", "jour"}),
     "sensibilisation": frozenset({"eid", "date", "tid", "jour", "public"}),
+    "notification_processus": frozenset({"eid", "date", "tid", "jour", "nb_documents"}),
     "demande": frozenset({
-        "eid", "date", "tid", "droit", "jour_recue", "jour_limite", "repondue", "jours_retard", "prolongation",
+        "eid", "date", "tid", "droit", "jour_recue", "jour_limite", "date_limite", "repondue", "jours_retard", "prolongation",
         "observations_commune",
     }),
 }
@@ -141,6 +144,7 @@ def build_facts(register: Register, as_of: date) -> FactSet:
         # V-k: "avant l'entrée en vigueur du présent avenant, ou au plus tard avant le 31 décembre 2018"
         jour_limite_etat_des_lieux=day(parameter("etat_des_lieux_limite")),
         jour_effet=day(contract.date_effet),
+        date_effet=contract.date_effet.isoformat(),
         violations_confiees_metropole=yes_no(contract.violations_confiees_metropole),
         dpo_mutualise=yes_no(contract.dpo_mutualise),
         # V-d: a DPO designated "à compter du 25 mai 2018"
@@ -158,13 +162,17 @@ def build_facts(register: Register, as_of: date) -> FactSet:
             lettre_de_mission=yes_no(dpo.lettre_de_mission),
         )
     actor_types = {a.id: a.type or ABSENT for a in model.acteurs}
+    actor_names = {a.id: a.nom or a.id for a in model.acteurs}
+    actor_names.setdefault(model.commune, contract.nom)
+    actor_names.setdefault("metropole", "Bordeaux Métropole")
     actor_types.setdefault(model.commune, "commune")
     actor_types.setdefault("metropole", "metropole")
     for index, treatment in enumerate(model.traitements):
         if treatment.cree_le is not None and treatment.cree_le > as_of:
             out.set_aside["traitements"] += 1
             continue
-        _treatment_facts(out, treatment, ("traitements", index), model.commune, actor_types, contract.date_effet)
+        _treatment_facts(out, treatment, ("traitements", index), model.commune, actor_types, actor_names,
+                         contract.date_effet)
     for index, waiver in enumerate(model.derogations):
         out.add("derogation", str(index), ("derogations", index), regle=waiver.regle, tid=waiver.traitement or ABSENT,
                 motif=waiver.motif, jour_fin=day(waiver.jusqu_au))
@@ -209,6 +217,7 @@ def _violation_facts(out: FactSet, e: Any, path: tuple[Any, ...], as_of: date) -
         risque=e.risque or ABSENT,
         s_detectee=detected,
         s_limite_notification=detected + parameter("delai_notification_violation_heures") * 3600,
+        date_limite=(e.detectee_le + timedelta(hours=parameter("delai_notification_violation_heures"))).astimezone(PARIS).isoformat(timespec="minutes"),
         notifiee_cnil=yes_no(notified is not None),
         # hours from detection to notification, rounded up; -1 when not notified
         heures_notification=-(-(int(notified.timestamp()) - detected) // 3600) if notified else -1,
@@ -244,6 +253,7 @@ def _request_facts(out: FactSet, e: Any, path: tuple[Any, ...], as_of: date) -> 
         droit=e.droit or ABSENT,
         jour_recue=day(e.recue_le),
         jour_limite=day(limit),
+        date_limite=limit.isoformat(),
         repondue=yes_no(answered is not None),
         jours_retard=(answered - limit).days if answered else 0,
         prolongation="valable" if extended else ("invalide" if extension else ABSENT),
@@ -292,6 +302,10 @@ def _dated_facts(out: FactSet, e: Any, path: tuple[Any, ...], as_of: date) -> No
     _add_event(out, e.type, e, path, jour=day(event_date(e)))
 
 
+def _process_notice_facts(out: FactSet, e: Any, path: tuple[Any, ...], as_of: date) -> None:
+    _add_event(out, "notification_processus", e, path, jour=day(event_date(e)), nb_documents=len(e.documents))
+
+
 def _awareness_facts(out: FactSet, e: Any, path: tuple[Any, ...], as_of: date) -> None:
     _add_event(out, "sensibilisation", e, path, jour=day(event_date(e)), public=e.public or ABSENT)
 
@@ -307,6 +321,7 @@ _EVENT_FACTS = {
     "declaration_arret": _dated_facts,
     "plan_action_anterieurs": _dated_facts,
     "sensibilisation": _awareness_facts,
+    "notification_processus": _process_notice_facts,
     "violation": _violation_facts,
     "demande_droit": _request_facts,
     "etat_des_lieux": _inventory_facts,
@@ -315,7 +330,7 @@ _EVENT_FACTS = {
 
 
 def _treatment_facts(out: FactSet, t: Traitement, path: tuple[Any, ...], commune: str,
-                     actor_types: dict[str, str], date_effet: date) -> None:
+                     actor_types: dict[str, str], actor_names: dict[str, str], date_effet: date) -> None:
     sensitive = set(t.donnees_sensibles or [])
     criteria = set(t.criteres_aipd)
     if sensitive - {"nir"}:
@@ -326,6 +341,7 @@ def _treatment_facts(out: FactSet, t: Traitement, path: tuple[Any, ...], commune
         tid=t.id,
         nom=t.nom,
         responsable=responsable,
+        responsable_nom=actor_names.get(responsable, responsable),
         responsable_type=actor_types.get(responsable, ABSENT),
         base_legale=t.base_legale or ABSENT,
         preuve_consentement=yes_no(t.preuve_consentement),
@@ -359,6 +375,8 @@ def _treatment_facts(out: FactSet, t: Traitement, path: tuple[Any, ...], commune
         metropole_pouvoir_adjudicateur=yes_no(t.metropole.pouvoir_adjudicateur if t.metropole else None),
         accord_conjoint=present(t.accord_conjoint and t.accord_conjoint.signe_le),
         voie=(t.acquisition.voie if t.acquisition else None) or ABSENT,
+        jour_cree=day(t.cree_le) if t.cree_le else -1,
+        date_cree=t.cree_le.isoformat() if t.cree_le else ABSENT,
     )
     for rank, provider in enumerate(t.sous_traitants):
         out.add(

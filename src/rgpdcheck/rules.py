@@ -153,12 +153,18 @@ def _load_file(path: Path) -> list[Rule]:
 
 def compile_condition(spec: RuleSpec) -> tuple[Any, ...]:
     """Check a rule's condition and message, and return its durable_rules patterns."""
-    if set(spec.condition) != {"all"} or not spec.condition["all"]:
+    return compile_patterns(spec.condition, spec.lieu.alias, [spec.message])
+
+
+def compile_patterns(condition: dict[str, Any], location: str, templates: list[str]) -> tuple[Any, ...]:
+    """Check a condition, the alias a result is located at and the text templates that
+    read the bound facts; return the durable_rules patterns."""
+    if set(condition) != {"all"} or not condition["all"]:
         raise ValueError("la condition s'écrit « all: [motifs…] »")
     kinds: dict[str, str] = {}
     negated: set[str] = set()
     patterns = []
-    for pattern in spec.condition["all"]:
+    for pattern in condition["all"]:
         if len(pattern) != 1:
             raise ValueError(f"un motif est « alias: {{…}} », pas {pattern}")
         (key, expression), = pattern.items()
@@ -174,8 +180,10 @@ def compile_condition(spec: RuleSpec) -> tuple[Any, ...]:
         if suffix:
             negated.add(alias)
         patterns.append({key: _compile_expression(expression, kind, kinds, negated, alias)})
-    _check_location(spec, kinds, negated)
-    _check_message(spec.message, kinds, negated)
+    if location not in kinds or location in negated:
+        raise ValueError(f"lieu : alias « {location} » absent de la condition")
+    for template in templates:
+        _check_message(template, kinds, negated)
     return tuple(patterns)
 
 
@@ -243,11 +251,6 @@ def _check_operand(operand: Any, kinds: dict[str, str], negated: set[str], own: 
             raise ValueError(f"champ « {field} » inconnu pour les faits « {kinds[alias]} »")
         return operand
     return _check_literal(operand)
-
-
-def _check_location(spec: RuleSpec, kinds: dict[str, str], negated: set[str]) -> None:
-    if spec.lieu.alias not in kinds or spec.lieu.alias in negated:
-        raise ValueError(f"lieu : alias « {spec.lieu.alias} » absent de la condition")
 
 
 def _check_message(message: str, kinds: dict[str, str], negated: set[str]) -> None:
