@@ -80,7 +80,7 @@ _YAML_PROBLEMS_FR = [
     ("found a tab character", "tabulation interdite en YAML : indentez avec des espaces"),
     ("found unexpected end of stream", "chaîne entre guillemets non terminée"),
     ("expected <block end>", "indentation incohérente (un élément est mal aligné)"),
-    ("mapping values are not allowed here", "« : » inattendu (indentation ou guillemets manquants ?)"),
+    ("mapping values are not allowed", "« : » inattendu (indentation ou guillemets manquants ?)"),
     ("could not find expected ':'", "« : » attendu (clé sans valeur ou guillemets non fermés ?)"),
     ("did not find expected key", "clé attendue (indentation incohérente ?)"),
     ("did not find expected '-' indicator", "élément de liste attendu (« - ») : indentation incohérente"),
