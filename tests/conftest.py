@@ -2,17 +2,26 @@
 
 from __future__ import annotations
 
+import os
 from datetime import date
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import HealthCheck, settings
 
 from rgpdcheck.audit import audit_file
 from rgpdcheck.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
 TODAY = date(2026, 1, 1)  # "today" for audits whose register gives no date_reference
+
+# Property tests: bounded and reproducible in CI; `HYPOTHESIS_PROFILE=long pytest` explores more.
+settings.register_profile("ci", max_examples=20, deadline=None, derandomize=True,
+                          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+settings.register_profile("long", max_examples=1000, deadline=None,
+                          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
 @pytest.fixture
