@@ -94,3 +94,63 @@ def test_two_audits_in_one_process_do_not_interfere(audit_text):
     first = audit_text(compliant)
     audit_file(str(BRUGES), None, TODAY)
     assert key(audit_text(compliant).findings) == key(first.findings) == []
+
+
+def test_findings_are_listed_in_register_order():
+    """Reports read top to bottom like the register: by line, then severity, then rule id."""
+    from rgpdcheck.findings import SEVERITY_RANK
+
+    findings = audit_file(str(BRUGES), None, TODAY).findings
+    order = [(f.line, SEVERITY_RANK[f.severity], f.rule_id) for f in findings]
+    assert len(findings) > 10 and order == sorted(order)
+
+
+def test_same_output_in_separate_processes_whatever_the_hash_seed(tmp_path):
+    """Sets and dicts of strings iterate in an order that changes with PYTHONHASHSEED from one
+    process to the next: a report that depended on it would differ between two CI runs."""
+    import os
+    import subprocess
+    import sys
+
+    def run(seed: str) -> bytes:
+        env = {**os.environ, "PYTHONHASHSEED": seed, "PYTHONPATH": str(ROOT / "src")}
+        sarif = tmp_path / f"{seed}.sarif"
+        args = [sys.executable, "-m", "rgpdcheck", "audit", str(BRUGES), "--as-of", "2019-03-01",
+                "-f", "sarif", "-o", str(sarif), "-f", "json"]
+        return subprocess.run(args, capture_output=True, env=env, check=False).stdout + sarif.read_bytes()
+
+    first = run("1")
+    assert b'"rule_id"' in first
+    assert all(run(seed) == first for seed in ("2", "3"))
+
+
+def test_a_finding_does_not_depend_on_the_order_the_engine_matched_in(tmp_path, monkeypatch):
+    """When a rule matches one subject with several partner facts, the finding (and its
+    message) must come from the same match whatever order durable_rules reported them in."""
+    from rgpdcheck import engine
+
+    (tmp_path / "essai.yaml").write_text("""
+famille: essai
+titre: Essai
+regles:
+  - id: essai-etape
+    titre: Une étape du traitement
+    severite: info
+    references: {avenant: [V-e/1]}
+    description: Une étape quelconque.
+    message: "Étape {e.etape} de {t.nom}"
+    lieu: {alias: t}
+    condition:
+      all:
+        - t: {kind: traitement}
+        - e: {kind: etape, tid: {t: tid}}
+""", encoding="utf-8")
+    rules = load_rules(tmp_path)
+    conforme = str(ROOT / "fixtures" / "conforme" / "registre.yaml")
+    evaluate = engine.evaluate
+    reports = []
+    for order in (sorted, lambda ms: sorted(ms, reverse=True)):
+        monkeypatch.setattr(engine, "evaluate", lambda r, f, order=order: order(evaluate(r, f)))
+        reports.append([f.to_dict() for f in audit_file(conforme, None, TODAY, rules).findings])
+    assert reports[0] == reports[1]
+    assert len(reports[0]) >= 2  # several treatments, each with several steps
