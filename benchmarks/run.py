@@ -1,0 +1,232 @@
+"""Benchmark of `rgpdcheck audit`, as a pre-commit hook runs it: whole processes, cold start.
+
+For each size N it generates a register (benchmarks/generate.py), then measures
+- the wall time and peak memory (max RSS) of `rgpdcheck audit FILE` in its own process;
+- the same for a bare Python process that only loads the file with PyYAML's C loader (the
+  floor any YAML-reading tool pays), and their ratio;
+- `yamllint -d relaxed FILE`, the YAML hook people already run, when yamllint is installed;
+- inside one process, the time of each phase (load, validate, facts, engine, findings, format).
+It also measures the import time of the CLI module (`python -X importtime`).
+
+    python benchmarks/run.py                      # every size, results in BENCHMARKS.md
+    python benchmarks/run.py --sizes 100 --output -   # the smoke run CI does
+
+Timings are medians of --repeat runs (3 below 10,000 treatments, else 1).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+import generate  # noqa: E402
+
+SIZES = [100, 300, 1_000, 10_000, 50_000]
+TARGETS = {"wall_300": 0.5, "wall_ratio": 1.5, "memory_ratio": 2.0, "import": 0.15}
+LOAD_ONLY = "import sys, yaml; yaml.load(open(sys.argv[1], 'rb'), Loader=yaml.CSafeLoader)"
+
+
+def measure(argv: list[str]) -> tuple[float, float, int]:
+    """Run a command to its end: (wall seconds, peak RSS in MiB, exit code)."""
+    start = time.perf_counter()
+    process = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(process.pid, 0)
+    wall = time.perf_counter() - start
+    process.returncode = os.waitstatus_to_exitcode(status)
+    stderr = process.stderr.read().decode() if process.stderr else ""
+    if process.returncode not in (0, 1):
+        raise SystemExit(f"{' '.join(argv)} failed ({process.returncode}):\n{stderr}")
+    return wall, usage.ru_maxrss / 1024, process.returncode
+
+
+def median_run(argv: list[str], repeat: int) -> tuple[float, float]:
+    runs = [measure(argv) for _ in range(repeat)]
+    return statistics.median(r[0] for r in runs), max(r[1] for r in runs)
+
+
+def phases(path: str) -> dict[str, float]:
+    """Time each step of the audit in this process (called in a child, see --phases)."""
+    timings: dict[str, float] = {}
+    clock = time.perf_counter()
+
+    def lap(name: str) -> None:
+        nonlocal clock
+        now = time.perf_counter()
+        timings[name] = now - clock
+        clock = now
+
+    from rgpdcheck import engine
+    from rgpdcheck.facts import build_facts
+    from rgpdcheck.findings import apply_waivers, to_findings
+    from rgpdcheck.formatters import FORMATTERS
+    from rgpdcheck.loader import load_document
+    from rgpdcheck.rules import load_rules
+    from rgpdcheck.validate import validate
+    lap("import")
+    rules = load_rules()
+    lap("rules")
+    document = load_document(path)
+    lap("load")
+    register = validate(document, None, date.today(), {r.id for r in rules})
+    lap("validate")
+    facts = build_facts(register, register.as_of)
+    lap("facts")
+    matches = engine.evaluate(rules, facts.facts)
+    lap("engine")
+    findings = apply_waivers(to_findings(matches, {r.id: r for r in rules}, facts, register.document),
+                             register.model.derogations, register.as_of)
+    lap("findings")
+    from rgpdcheck.audit import AuditResult
+    result = AuditResult(file=path, commune=register.model.commune, as_of=register.as_of, findings=findings,
+                         set_aside=dict(facts.set_aside), treatments=len(register.model.traitements))
+    FORMATTERS["text"]([result], rules)
+    lap("format")
+    timings["facts_count"] = len(facts.facts)
+    timings["findings_count"] = len(findings)
+    return timings
+
+
+def import_time() -> float:
+    """Cumulative import time of rgpdcheck.cli, in seconds (best of 5)."""
+    best = float("inf")
+    for _ in range(5):
+        err = subprocess.run([sys.executable, "-X", "importtime", "-c", "import rgpdcheck.cli"],
+                             capture_output=True, text=True, check=True).stderr
+        line = next(ln for ln in err.splitlines() if ln.rstrip().endswith("| rgpdcheck.cli"))
+        best = min(best, int(line.split("|")[1]) / 1e6)
+    return best
+
+
+def rgpdcheck_command() -> list[str]:
+    found = shutil.which("rgpdcheck", path=str(Path(sys.executable).parent)) or shutil.which("rgpdcheck")
+    return [found] if found else [sys.executable, "-m", "rgpdcheck"]
+
+
+def machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return f"{cpu}, {os.cpu_count()} cores, Python {platform.python_version()}, {platform.system()} {platform.release()}"
+
+
+def run(sizes: list[int], repeat: int | None, yamllint_max: int) -> dict:
+    audit = rgpdcheck_command()
+    yamllint = shutil.which("yamllint", path=str(Path(sys.executable).parent)) or shutil.which("yamllint")
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for n in sizes:
+            path = Path(tmp) / f"registre-{n}.yaml"
+            path.write_text(generate.register(n), encoding="utf-8")
+            times = repeat or (3 if n < 10_000 else 1)
+            row: dict = {"n": n, "mib": path.stat().st_size / 2**20}
+            row["audit_wall"], row["audit_rss"] = median_run([*audit, "audit", str(path)], times)
+            row["load_wall"], row["load_rss"] = median_run([sys.executable, "-c", LOAD_ONLY, str(path)], times)
+            if yamllint and n <= yamllint_max:
+                row["yamllint_wall"], _ = median_run([yamllint, "-d", "relaxed", str(path)], 1)
+            child = subprocess.run([sys.executable, __file__, "--phases", str(path)],
+                                   capture_output=True, text=True, check=True)
+            row["phases"] = json.loads(child.stdout)
+            rows.append(row)
+            print(f"N={n}: audit {row['audit_wall']:.2f} s / {row['audit_rss']:.0f} MiB, "
+                  f"load-only {row['load_wall']:.2f} s / {row['load_rss']:.0f} MiB", file=sys.stderr)
+    return {"date": date.today().isoformat(), "machine": machine(), "import": import_time(),
+            "yamllint": bool(yamllint), "rows": rows}
+
+
+def report(results: dict) -> str:
+    rows = results["rows"]
+    out = [
+        "# Benchmarks",
+        "",
+        f"Produced by `python benchmarks/run.py` on {results['date']}: {results['machine']}.",
+        "Whole processes from a cold start, as a pre-commit hook runs them; wall time is the median of",
+        "3 runs below 10,000 treatments, one run above; memory is the peak resident set (max RSS).",
+        "*load-only* is a bare Python process loading the same file with PyYAML's C loader.",
+        "",
+        "## Whole process",
+        "",
+        "| treatments | file | audit wall | load-only wall | ratio (target ≤ 1.5) | audit peak | load-only peak | ratio (target ≤ 2) | yamllint -d relaxed | yamllint / audit |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for r in rows:
+        lint = f"{r['yamllint_wall']:.2f} s" if "yamllint_wall" in r else "not run"
+        lint_ratio = f"{r['yamllint_wall'] / r['audit_wall']:.1f}×" if "yamllint_wall" in r else ""
+        out.append(f"| {r['n']:,} | {r['mib']:.1f} MiB | {r['audit_wall']:.2f} s | {r['load_wall']:.2f} s | "
+                   f"{r['audit_wall'] / r['load_wall']:.2f} | {r['audit_rss']:.0f} MiB | {r['load_rss']:.0f} MiB | "
+                   f"{r['audit_rss'] / r['load_rss']:.2f} | {lint} | {lint_ratio} |")
+    names = ["import", "rules", "load", "validate", "facts", "engine", "findings", "format"]
+    out += ["", "## Phases inside one process (seconds)", "",
+            "| treatments | facts | findings | " + " | ".join(names) + " |",
+            "|---:|---:|---:|" + "---:|" * len(names)]
+    for r in rows:
+        p = r["phases"]
+        out.append(f"| {r['n']:,} | {p['facts_count']:,} | {p['findings_count']:,} | "
+                   + " | ".join(f"{p[name]:.3f}" for name in names) + " |")
+    out += ["", "## Targets", ""]
+    by_n = {r["n"]: r for r in rows}
+    checks = [("CLI import time ≤ 0.15 s", f"{results['import']:.3f} s", results["import"] <= TARGETS["import"])]
+    if 300 in by_n:
+        wall = by_n[300]["audit_wall"]
+        checks.append(("300 treatments: whole audit ≤ 0.5 s", f"{wall:.2f} s", wall <= TARGETS["wall_300"]))
+    worst_wall = max(rows, key=lambda r: r["audit_wall"] / r["load_wall"])
+    worst_rss = max(rows, key=lambda r: r["audit_rss"] / r["load_rss"])
+    checks.append(("every N: audit wall ≤ 1.5 × load-only",
+                   f"worst {worst_wall['audit_wall'] / worst_wall['load_wall']:.2f} (N={worst_wall['n']:,})",
+                   all(r["audit_wall"] <= TARGETS["wall_ratio"] * r["load_wall"] for r in rows)))
+    checks.append(("every N: audit peak memory ≤ 2 × load-only",
+                   f"worst {worst_rss['audit_rss'] / worst_rss['load_rss']:.2f} (N={worst_rss['n']:,})",
+                   all(r["audit_rss"] <= TARGETS["memory_ratio"] * r["load_rss"] for r in rows)))
+    if 10_000 in by_n and 50_000 in by_n:
+        per_10k = by_n[10_000]["audit_wall"] / 10_000
+        per_50k = by_n[50_000]["audit_wall"] / 50_000
+        engine = by_n[50_000]["phases"]["engine"] / by_n[10_000]["phases"]["engine"]
+        checks.append(("linear growth: time per treatment at 50k ≤ 1.2 × at 10k",
+                       f"{per_50k / per_10k:.2f} (engine phase ×{engine:.1f} for ×5 treatments)",
+                       per_50k <= 1.2 * per_10k))
+    if any("yamllint_wall" in r for r in rows):
+        ratios = [r["yamllint_wall"] / r["audit_wall"] for r in rows if "yamllint_wall" in r]
+        checks.append(("several times faster than yamllint -d relaxed", f"{min(ratios):.1f}× to {max(ratios):.1f}×",
+                       min(ratios) >= 3))
+    out += ["| target | measured | met |", "|---|---|---|"]
+    out += [f"| {name} | {value} | {'yes' if ok else '**no**'} |" for name, value, ok in checks]
+    return "\n".join(out) + "\n"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", type=lambda s: [int(x) for x in s.split(",")], default=SIZES)
+    parser.add_argument("--repeat", type=int, help="runs per measure (default: 3 below 10,000 treatments, else 1)")
+    parser.add_argument("--yamllint-max", type=int, default=10_000, help="largest N to run yamllint on")
+    parser.add_argument("--output", default=str(HERE.parent / "BENCHMARKS.md"), help="report file, - for stdout")
+    parser.add_argument("--phases", metavar="FILE", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.phases:
+        print(json.dumps(phases(args.phases)))
+        return
+    text = report(run(args.sizes, args.repeat, args.yamllint_max))
+    if args.output == "-":
+        sys.stdout.write(text)
+    else:
+        Path(args.output).write_text(text, encoding="utf-8")
+        print(f"written to {args.output}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()
