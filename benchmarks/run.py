@@ -31,7 +31,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-import generate  # noqa: E402
+import generate
 
 SIZES = [100, 300, 1_000, 10_000, 50_000]
 TARGETS = {"wall_300": 0.5, "wall_ratio": 1.5, "memory_ratio": 2.0, "import": 0.15}

@@ -87,6 +87,7 @@ _YAML_PROBLEMS_FR = [
     ("could not determine a constructor", "étiquette YAML non autorisée (seules les valeurs YAML simples sont acceptées)"),
     ("found undefined alias", "alias YAML non défini"),
     ("expected a single document", "un seul document YAML est attendu (« --- » en trop)"),
+    ("exceeded maximum nesting depth", "structure YAML imbriquée trop profondément"),
 ]
 
 
@@ -130,12 +131,9 @@ def load_document(path: str) -> Document:
 def parse_document(text: str, file: str) -> Document:
     """Parse YAML text into a Document. Raises InputErrors."""
     loader = _Loader(text)
+    builder = _Builder(loader, file)
     try:
-        node = loader.get_single_node()
-        if node is None:
-            raise InputErrors([InputError(file, 1, "fichier vide : un registre commence par « version: 1 »")])
-        builder = _Builder(loader, file)
-        data = builder.build(node, ())
+        data = builder.document()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         if exc.context_mark and "end of stream" in (exc.problem or ""):
@@ -148,6 +146,8 @@ def parse_document(text: str, file: str) -> Document:
         raise InputErrors([InputError(file, line, message, column)]) from None
     except yaml.YAMLError as exc:  # reader errors (control characters...)
         raise InputErrors([InputError(file, 0, f"YAML illisible ({exc})")]) from None
+    except RecursionError:
+        raise InputErrors([InputError(file, builder.line, "structure YAML imbriquée trop profondément")]) from None
     finally:
         loader.dispose()
     if builder.errors:
@@ -160,67 +160,176 @@ def _char_at(text: str, line: int, column: int) -> str:
     return lines[line][column:column + 1] if line < len(lines) else ""
 
 
+class _Anchor:
+    """What an alias to an anchored node brings: its value, its size, and its lines."""
+
+    __slots__ = ("line", "lines", "size", "value")
+
+    def __init__(self, line: int):
+        self.value: Any = None
+        self.size = 0
+        self.line = line
+        self.lines: list[tuple[Path_, int]] = []  # (path relative to the anchor, line)
+
+
 class _Builder:
-    """Turns a node tree into plain values, recording the line of every path."""
+    """Builds plain values straight from the YAML parser's events, recording the line of
+    every path.
+
+    PyYAML's composer builds a node tree first and resolves every scalar through a
+    Python resolver walk; that was most of the time of an audit. Here the C parser's
+    events are consumed once, plain scalars are resolved with the same implicit-resolver
+    table (timestamps removed), and the few non-string scalars are constructed by
+    PyYAML's own safe constructor.
+    """
 
     def __init__(self, loader: Any, file: str):
         self.loader = loader
         self.file = file
         self.lines: dict[Path_, int] = {}
         self.errors: list[InputError] = []
+        self.line = 0  # the line of the last event read, for errors without a mark
         self.visited = 0
-        self.distinct: set[int] = set()
+        self.distinct = 0
+        self.anchors: dict[str, _Anchor] = {}
+        self.recording: list[tuple[Path_, _Anchor]] = []  # anchors whose node is being built
+        self.constructor = yaml.constructor.SafeConstructor()
+        self.resolvers = _Loader.yaml_implicit_resolvers
 
-    def _count(self, node: yaml.Node) -> None:
+    def document(self) -> Any:
+        get = self.loader.get_event
+        get()  # stream start
+        event = get()
+        if isinstance(event, yaml.StreamEndEvent):
+            raise InputErrors([InputError(self.file, 1, "fichier vide : un registre commence par « version: 1 »")])
+        data = self.value(get(), ())
+        get()  # document end
+        event = get()
+        if not isinstance(event, yaml.StreamEndEvent):
+            raise InputErrors([InputError(self.file, event.start_mark.line + 1, "un seul document YAML est attendu (« --- » en trop)")])
+        return data
+
+    def _record(self, path: Path_, line: int) -> None:
+        self.lines[path] = line
+        for anchor_path, anchor in self.recording:
+            anchor.lines.append((path[len(anchor_path):], line))
+
+    def value(self, event: Any, path: Path_) -> Any:
+        line = self.line = event.start_mark.line + 1
+        if isinstance(event, yaml.AliasEvent):
+            return self._alias(event, path, line)
         self.visited += 1
-        self.distinct.add(id(node))
-        if self.visited > MAX_EXPANSION_FACTOR * len(self.distinct) + MAX_EXPANSION_SLACK:
-            raise InputErrors([InputError(self.file, node.start_mark.line + 1, "alias YAML démultipliés à l'excès (« bombe d'alias ») : document refusé")])
+        self.distinct += 1
+        anchor = None
+        if event.anchor is not None:
+            if event.anchor in self.anchors:
+                self.errors.append(InputError(self.file, line, f"ancre YAML « &{event.anchor} » définie deux fois"))
+            anchor = self.anchors[event.anchor] = _Anchor(line)
+            self.recording.append((path, anchor))
+            size_before = self.visited
+        if self.recording:
+            self._record(path, line)
+        else:
+            self.lines[path] = line
+        if isinstance(event, yaml.ScalarEvent):
+            result = self._scalar(event, line)
+        elif isinstance(event, yaml.MappingStartEvent):
+            result = self._mapping(event, path, line)
+        else:
+            result = self._sequence(event, path, line)
+        if anchor is not None:
+            self.recording.pop()
+            anchor.value, anchor.size = result, self.visited - size_before + 1
+        return result
 
-    def build(self, node: yaml.Node, path: Path_) -> Any:
-        self._count(node)
-        self.lines[path] = node.start_mark.line + 1
-        if isinstance(node, yaml.MappingNode):
-            if node.tag not in _MAP_TAGS:
-                return self._bad_tag(node)
-            return self._mapping(node, path)
-        if isinstance(node, yaml.SequenceNode):
-            if node.tag not in _SEQ_TAGS:
-                return self._bad_tag(node)
-            return [self.build(item, path + (i,)) for i, item in enumerate(node.value)]
-        if node.tag not in _SCALAR_TAGS:
-            return self._bad_tag(node)
-        return self.loader.construct_object(node)
+    def _alias(self, event: Any, path: Path_, line: int) -> Any:
+        anchor = self.anchors.get(event.anchor)
+        if anchor is None or anchor.value is None and anchor.size == 0:
+            raise InputErrors([InputError(self.file, line, "alias YAML non défini")])
+        self.visited += anchor.size
+        if self.visited > MAX_EXPANSION_FACTOR * self.distinct + MAX_EXPANSION_SLACK:
+            raise InputErrors([InputError(self.file, line, "alias YAML démultipliés à l'excès (« bombe d'alias ») : document refusé")])
+        # the aliased paths are located at the anchored node, as if it were written here
+        self._record(path, anchor.line)
+        for relative, where in anchor.lines[1:]:
+            self._record(path + relative, where)
+        return anchor.value
 
-    def _bad_tag(self, node: yaml.Node) -> None:
-        self.errors.append(InputError(self.file, node.start_mark.line + 1, f"étiquette YAML non autorisée « {node.tag} » : seules les valeurs YAML simples sont acceptées, rien n'est exécuté", node.start_mark.column + 1))
+    def _scalar(self, event: Any, line: int) -> Any:
+        tag, value = event.tag, event.value
+        if tag is None or tag == "!":
+            if not event.implicit[0]:
+                return value  # quoted or block text
+            for candidate, regexp in self.resolvers.get(value[:1], ()):
+                if regexp.match(value):
+                    tag = candidate
+                    break
+            else:
+                return value
+        if tag == "tag:yaml.org,2002:str":
+            return value
+        if tag not in _SCALAR_TAGS:
+            return self._bad_tag(tag, event)
+        constructor = self.constructor.yaml_constructors[tag]
+        return constructor(self.constructor, yaml.ScalarNode(tag, value, event.start_mark, event.end_mark))
 
-    def _mapping(self, node: yaml.MappingNode, path: Path_) -> dict[Any, Any]:
+    def _sequence(self, event: Any, path: Path_, line: int) -> Any:
+        bad = event.tag not in (None, "!") and event.tag not in _SEQ_TAGS
+        items = []
+        get = self.loader.get_event
+        while not isinstance(next_event := get(), yaml.SequenceEndEvent):
+            items.append(self.value(next_event, path + (len(items),)))
+        return self._bad_tag(event.tag, event) if bad else items
+
+    def _mapping(self, event: Any, path: Path_, line: int) -> Any:
+        bad = event.tag not in (None, "!") and event.tag not in _MAP_TAGS
         merged: dict[Any, Any] = {}  # `<<: *anchor` defaults, overridden by explicit keys
+        merge_lines: list[int] = []
         result: dict[Any, Any] = {}
-        # merges first, so that explicit keys keep their own lines
-        pairs = sorted(node.value, key=lambda pair: pair[0].tag != _MERGE_TAG)
-        for key_node, value_node in pairs:
-            if key_node.tag == _MERGE_TAG:
-                sources = value_node.value if isinstance(value_node, yaml.SequenceNode) else [value_node]
-                for source in sources:
-                    value = self.build(source, path + (_MERGE_TAG,))
-                    if not isinstance(value, dict):
-                        self.errors.append(InputError(self.file, key_node.start_mark.line + 1, "« << » fusionne un bloc de clés (une ancre « &nom » sur un dictionnaire)"))
-                        continue
-                    merged.update({k: v for k, v in value.items() if k not in merged})
-                # inherited keys are located where they are inherited, not at the anchor
-                for k in merged:
-                    self.lines[path + (k,)] = key_node.start_mark.line + 1
+        get = self.loader.get_event
+        while not isinstance(key_event := get(), yaml.MappingEndEvent):
+            key_line = key_event.start_mark.line + 1
+            if (isinstance(key_event, yaml.ScalarEvent) and key_event.value == "<<" and key_event.implicit[0]
+                    and key_event.tag in (None, "!", _MERGE_TAG)):
+                self._merge(get(), path, key_line, merged)
+                merge_lines.append(key_line)
                 continue
-            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag not in _SCALAR_TAGS:
-                self.errors.append(InputError(self.file, key_node.start_mark.line + 1, "clé non scalaire : les clés sont des noms simples"))
+            if isinstance(key_event, yaml.ScalarEvent):
+                key = self._scalar(key_event, key_line)
+            elif isinstance(key_event, yaml.AliasEvent) and not isinstance(
+                    (key := self._alias(key_event, path + ("<<alias>>",), key_line)), (dict, list)):
+                pass
+            else:
+                if not isinstance(key_event, yaml.AliasEvent):
+                    self.value(key_event, path + ("<<key>>",))  # consume it
+                self.errors.append(InputError(self.file, key_line, "clé non scalaire : les clés sont des noms simples"))
+                self.value(get(), path + ("<<key>>",))
                 continue
-            key = self.loader.construct_object(key_node)
+            value_event = get()
             if key in result:
-                self.errors.append(InputError(self.file, key_node.start_mark.line + 1, f"clé « {key} » répétée dans le même bloc (la première valeur serait perdue)"))
+                self.errors.append(InputError(self.file, key_line, f"clé « {key} » répétée dans le même bloc (la première valeur serait perdue)"))
+                self.value(value_event, path + ("<<duplicate>>",))
                 continue
-            result[key] = self.build(value_node, path + (key,))
-            self.lines[path + (key,)] = key_node.start_mark.line + 1
-        return {**merged, **result}
+            result[key] = self.value(value_event, path + (key,))
+            self.lines[path + (key,)] = key_line
+            for anchor_path, anchor in self.recording:
+                anchor.lines.append(((path + (key,))[len(anchor_path):], key_line))
+        # inherited keys are located where they are inherited, not at the anchor
+        for k in merged:
+            if k not in result:
+                self._record(path + (k,), merge_lines[0])
+        return self._bad_tag(event.tag, event) if bad else {**merged, **result}
 
+    def _merge(self, event: Any, path: Path_, line: int, merged: dict[Any, Any]) -> None:
+        if isinstance(event, yaml.SequenceStartEvent):
+            sources = self._sequence(event, path + (_MERGE_TAG,), line)
+        else:
+            sources = [self.value(event, path + (_MERGE_TAG,))]
+        for value in sources if isinstance(sources, list) else [sources]:
+            if not isinstance(value, dict):
+                self.errors.append(InputError(self.file, line, "« << » fusionne un bloc de clés (une ancre « &nom » sur un dictionnaire)"))
+                continue
+            merged.update({k: v for k, v in value.items() if k not in merged})
+
+    def _bad_tag(self, tag: str, event: Any) -> None:
+        self.errors.append(InputError(self.file, event.start_mark.line + 1, f"étiquette YAML non autorisée « {tag} » : seules les valeurs YAML simples sont acceptées, rien n'est exécuté", event.start_mark.column + 1))
