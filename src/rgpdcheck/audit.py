@@ -7,11 +7,14 @@ nothing below reads the clock.
 
 from __future__ import annotations
 
+import gc
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from . import engine
+from . import partition
 from .facts import build_facts
 from .findings import SEVERITY_RANK, Finding, apply_waivers, to_findings
 from .loader import load_document
@@ -42,17 +45,38 @@ class AuditResult:
 
 
 def audit_file(path: str, as_of: date | None, today: date, rules: tuple[Rule, ...] | None = None,
-               waivers: bool = True) -> AuditResult:
+               waivers: bool = True, progress: Callable[[int, int], None] | None = None) -> AuditResult:
     """Audit one register file. Raises InputErrors on bad input."""
     rules = rules if rules is not None else load_rules()
-    document = load_document(path)
-    register = validate(document, as_of, today, {r.id for r in rules})
-    return audit_register(register, rules, waivers)
+    with _collector_paused():
+        document = load_document(path)
+        register = validate(document, as_of, today, {r.id for r in rules})
+        return audit_register(register, rules, waivers, progress)
 
 
-def audit_register(register: Register, rules: tuple[Rule, ...], waivers: bool = True) -> AuditResult:
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while a register is turned into findings.
+
+    Loading, validating and building facts allocate millions of objects that all stay
+    alive; each automatic collection then walks them all again, which made those steps
+    grow faster than the register (validation: 1.2 s at 10,000 treatments, 9.5 s at
+    50,000; 0.6 s and 3.5 s paused). They create no reference cycles worth collecting.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def audit_register(register: Register, rules: tuple[Rule, ...], waivers: bool = True,
+                   progress: Callable[[int, int], None] | None = None) -> AuditResult:
+    """Audit a validated register; `progress(done, total)` is told of each partition evaluated."""
     facts = build_facts(register, register.as_of)
-    matches = engine.evaluate(rules, facts.facts)
+    matches = partition.evaluate(rules, facts.facts, progress=progress)
     findings = to_findings(matches, {r.id: r for r in rules}, facts, register.document)
     if waivers:
         findings = apply_waivers(findings, register.model.derogations, register.as_of)

@@ -1,0 +1,141 @@
+"""Step 4 of the audit for large registers: evaluate independent partitions of the facts.
+
+durable_rules' cost grows faster than the number of facts (a fixed-size message index in
+its C core: docs/engine.md), so a register of tens of thousands of treatments is cut into
+partitions: each holds the facts of a group of treatments (every fact whose `tid` names one
+of them) and every register-wide fact (no `tid`), and is evaluated in its own ruleset.
+
+That gives the same matches as one evaluation of all the facts when no match, and no
+cancelled negation, spans two treatments:
+- a kind that some rule negates without a `tid` join (`s$not: {kind: sensibilisation}`:
+  "no awareness action at all") is *replicated*: its facts go in every partition, so
+  the negation sees them all wherever it is evaluated;
+- a rule is *partition-safe* when its positive patterns on the other kinds that carry a
+  `tid` are all tied together by `tid` joins (`tid: {t: tid}`), so a match binds facts of
+  one treatment only. A negated pattern joined on `tid` only needs the facts of that
+  treatment, which are in the same partition.
+Rules that are not partition-safe are evaluated once on the whole register, given only
+the kinds of fact they name. Matches are collected in one set, so a register-wide match
+found in several partitions counts once. tests/test_partition.py checks partitioned and
+whole evaluations give the same findings.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from . import engine
+from .facts import ABSENT, FACT_FIELDS
+from .rules import Rule
+
+# Facts per partition. Below ~3,000 facts durable_rules is about linear (docs/engine.md);
+# a register under twice this size is evaluated whole.
+PARTITION_FACTS = 3000
+
+
+@dataclass(frozen=True)
+class _Pattern:
+    alias: str
+    kind: str
+    negated: bool
+    tid_join: str | None  # the alias this pattern's `tid` equals, if any
+
+
+def _patterns(rule: Rule) -> list[_Pattern]:
+    out = []
+    for pattern in rule.spec.condition["all"]:
+        (key, expression), = pattern.items()
+        alias, _, suffix = key.partition("$")
+        join = expression.get("tid")
+        tid_join = None
+        if isinstance(join, dict) and len(join) == 1:
+            (other, field), = join.items()
+            if not other.startswith("$") and field == "tid":
+                tid_join = other
+        out.append(_Pattern(alias, expression["kind"], suffix == "not", tid_join))
+    return out
+
+
+def _bound(kind: str) -> bool:
+    """Whether facts of this kind may belong to one treatment."""
+    return "tid" in FACT_FIELDS.get(kind, ())
+
+
+def replicated_kinds(rules: Iterable[Rule]) -> frozenset[str]:
+    """Kinds some rule negates without tying them to a treatment: every partition needs them."""
+    return frozenset(p.kind for rule in rules for p in _patterns(rule)
+                     if p.negated and _bound(p.kind) and p.tid_join is None)
+
+
+def partition_safe(rule: Rule, replicated: frozenset[str]) -> bool:
+    """Whether evaluating `rule` per partition finds exactly its matches on the whole."""
+    patterns = [p for p in _patterns(rule) if _bound(p.kind) and p.kind not in replicated]
+    positive = {p.alias for p in patterns if not p.negated}
+    # union-find over `tid` joins between positive patterns
+    parent = {alias: alias for alias in positive}
+
+    def root(alias: str) -> str:
+        while parent[alias] != alias:
+            alias = parent[alias]
+        return alias
+
+    for p in patterns:
+        if not p.negated and p.tid_join in positive:
+            parent[root(p.alias)] = root(p.tid_join)
+    if len({root(alias) for alias in positive}) > 1:
+        return False
+    return all(p.tid_join in positive for p in patterns if p.negated)
+
+
+def _kinds(rule: Rule) -> set[str]:
+    return {p.kind for p in _patterns(rule)}
+
+
+def partitions(facts: list[dict[str, Any]], replicated: frozenset[str] = frozenset(),
+               size: int = PARTITION_FACTS) -> list[list[dict[str, Any]]]:
+    """Groups of whole treatments (about `size` facts each), with every register-wide fact
+    and every fact of a replicated kind in each."""
+    shared: list[dict[str, Any]] = []
+    by_treatment: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for fact in facts:
+        kind = fact["kind"]
+        tid = fact.get("tid") if _bound(kind) and kind not in replicated else None
+        if tid in (None, ABSENT):
+            shared.append(fact)
+        else:
+            by_treatment[tid].append(fact)
+    room = max(1, size - len(shared))
+    groups: list[list[dict[str, Any]]] = []
+    current: list[dict[str, Any]] = []
+    for tid in sorted(by_treatment):
+        if current and len(current) + len(by_treatment[tid]) > room:
+            groups.append(current)
+            current = []
+        current.extend(by_treatment[tid])
+    if current or not groups:
+        groups.append(current)
+    return [group + shared for group in groups]
+
+
+def evaluate(rules: Iterable[Rule], facts: list[dict[str, Any]], size: int = PARTITION_FACTS,
+             progress: Callable[[int, int], None] | None = None) -> set[engine.Match]:
+    """Every match of `rules` on `facts`, by partitions when the register is large."""
+    rules = list(rules)
+    if len(facts) < 2 * size:
+        return engine.evaluate(rules, facts)
+    replicated = replicated_kinds(rules)
+    safe = [r for r in rules if partition_safe(r, replicated)]
+    whole = [r for r in rules if not partition_safe(r, replicated)]
+    groups = partitions(facts, replicated, size)
+    matches: set[engine.Match] = set()
+    for done, group in enumerate(groups, 1):
+        matches |= engine.evaluate(safe, group)
+        if progress:
+            progress(done, len(groups))
+    if whole:
+        named = set().union(*(_kinds(r) for r in whole))
+        matches |= engine.evaluate(whole, [f for f in facts if f["kind"] in named])
+    return matches
