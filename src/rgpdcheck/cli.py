@@ -7,6 +7,7 @@ Exit codes, as checkov and conftest: 0 no finding at or above `--fail-on`, 1 fin
 from __future__ import annotations
 
 import json
+import os
 import sys
 from datetime import date
 
@@ -62,6 +63,16 @@ def main() -> None:
     """Vérifie la conformité RGPD des registres des communes mutualisées avec Bordeaux Métropole."""
 
 
+_LARGE_REGISTER = 4 * 1024 * 1024  # bytes: about 2,500 treatments, a second or more to read
+
+
+def _size(path: str) -> int:
+    try:
+        return os.path.getsize(path)
+    except OSError:
+        return 0  # the loader reports it
+
+
 def _pair_outputs(formats: tuple[str, ...], outputs: tuple[str, ...]) -> list[tuple[str, str | None]]:
     """The i-th --output receives the i-th --format; the formats left over go to stdout."""
     formats = formats or ("text",)
@@ -98,6 +109,7 @@ def audit(fichiers: tuple[str, ...], as_of: date | None, formats: tuple[str, ...
     from .audit import audit_file, exit_code
     from .formatters import FORMATTERS
     from .output import check_targets, write_atomic
+    from .progress import Progress
 
     if baseline_file and write_baseline:
         raise click.UsageError("--baseline et --write-baseline ne vont pas ensemble")
@@ -111,12 +123,17 @@ def audit(fichiers: tuple[str, ...], as_of: date | None, formats: tuple[str, ...
         sys.exit(EXIT_INPUT)
     results, failed = [], False
     today = date.today()
-    for path in fichiers:
+    stdout_format = next((fmt for fmt, target in pairs if target is None), None)
+    progress = Progress.for_terminal(sys.stderr, len(fichiers), stdout_format)
+    for index, path in enumerate(fichiers, 1):
+        progress.start_file(index, path, large=_size(path) > _LARGE_REGISTER)
         try:
-            results.append(audit_file(path, as_of, today, rules, waivers=not no_waivers))
+            results.append(audit_file(path, as_of, today, rules, waivers=not no_waivers, progress=progress.partitions))
         except InputErrors as errors:
+            progress.finish()
             _report_input_errors(errors)
             failed = True
+    progress.finish()
     if failed:
         sys.exit(EXIT_INPUT)
     if write_baseline:

@@ -1,0 +1,61 @@
+"""A progress line for long audits on a terminal, and nothing anywhere else.
+
+Shown on stderr when it is a terminal and the report on stdout is for a person (text, or
+only files), for several registers or a register large enough to be evaluated in several
+partitions. Pipes, CI logs and machine formats on stdout get no progress at all.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import TextIO
+
+_INTERVAL = 0.1  # seconds between redraws
+
+
+class Progress:
+    def __init__(self, stream: TextIO, files: int, enabled: bool):
+        self.stream = stream
+        self.files = files
+        self.enabled = enabled
+        self.drawn = False
+        self.last = 0.0
+        self.index = 0
+        self.path = ""
+
+    @classmethod
+    def for_terminal(cls, stream: TextIO, files: int, stdout_format: str | None) -> Progress:
+        """Enabled only on a terminal, and when stdout gets text or nothing."""
+        interactive = bool(getattr(stream, "isatty", lambda: False)())
+        return cls(stream, files, interactive and stdout_format in (None, "text"))
+
+    def start_file(self, index: int, path: str, large: bool = False) -> None:
+        """A register is being read; `large` when reading it takes long enough to say so."""
+        self.index, self.path = index, path
+        if self.files > 1 or large:
+            where = f"registre {index}/{self.files} : " if self.files > 1 else ""
+            self._draw(f"{where}{path} — lecture", force=True)
+
+    def partitions(self, done: int, total: int) -> None:
+        """Called by the audit after each partition of a large register."""
+        if total > 1:
+            where = f"registre {self.index}/{self.files} : " if self.files > 1 else ""
+            self._draw(f"{where}{self.path} — évaluation {done * 100 // total} % ({done}/{total} parties)",
+                       force=done == total)
+
+    def finish(self) -> None:
+        if self.drawn:
+            self.stream.write("\r\033[K")
+            self.stream.flush()
+            self.drawn = False
+
+    def _draw(self, text: str, force: bool = False) -> None:
+        if not self.enabled:
+            return
+        now = time.monotonic()
+        if not force and self.drawn and now - self.last < _INTERVAL:
+            return
+        self.last = now
+        self.stream.write(f"\r\033[Krgpdcheck : {text}")
+        self.stream.flush()
+        self.drawn = True
