@@ -17,7 +17,7 @@ from . import __version__
 from .errors import InputErrors
 
 EXIT_OK, EXIT_FINDINGS, EXIT_INPUT = 0, 1, 2
-FORMATS = ["text", "json", "sarif", "junit", "github"]
+FORMATS = ["text", "json", "sarif", "junit", "github", "html"]
 
 
 class _IsoDate(click.ParamType):

@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 from ..audit import AuditResult
 from ..rules import Rule
-from . import github, json_format, junit, sarif, text
+from . import github, html, json_format, junit, sarif, text
 
 Formatter = Callable[[list[AuditResult], tuple[Rule, ...]], str]
 
@@ -17,4 +17,5 @@ FORMATTERS: dict[str, Formatter] = {
     "sarif": sarif.render,
     "junit": junit.render,
     "github": github.render,
+    "html": html.render,
 }

@@ -1,0 +1,139 @@
+"""The HTML report: self-contained, complete, deterministic, and rendered by a real browser."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from html import escape
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from conftest import ROOT, TODAY
+
+from rgpdcheck.audit import audit_file, summary
+from rgpdcheck.formatters import FORMATTERS
+from rgpdcheck.rules import load_rules
+
+RULES = load_rules()
+BRUGES = ROOT / "fixtures" / "bruges" / "registre.yaml"
+CONFORME = ROOT / "fixtures" / "conforme" / "registre.yaml"
+
+
+class Page(HTMLParser):
+    """What a test needs of a page: elements by class, attributes, and every URL it loads."""
+
+    def __init__(self, text: str):
+        super().__init__()
+        self.classes: list[tuple[str, dict[str, str | None]]] = []
+        self.urls: list[str] = []
+        self.body: dict[str, str | None] = {}
+        self.feed(text)
+
+    def handle_starttag(self, tag, attrs):  # type: ignore[no-untyped-def]
+        attributes = dict(attrs)
+        if tag == "body":
+            self.body = attributes
+        for name in ("src", "href"):
+            if attributes.get(name):
+                self.urls.append(attributes[name] or "")
+        if tag == "link":
+            self.urls.append(attributes.get("href") or "")
+        self.classes.append((tag, attributes))
+
+    def count(self, tag: str, css: str) -> int:
+        return sum(1 for t, a in self.classes if t == tag and css in (a.get("class") or "").split())
+
+
+def render(*paths: Path) -> str:
+    return FORMATTERS["html"]([audit_file(str(p), None, TODAY, RULES) for p in paths], RULES)
+
+
+def test_report_counts_every_finding_by_severity_and_keeps_waived_ones_apart():
+    result = audit_file(str(BRUGES), None, TODAY, RULES)
+    page = Page(FORMATTERS["html"]([result], RULES))
+    totals = summary([result])
+    for severity, n in totals["by_severity"].items():
+        counted = [f for f in result.findings if f.counted and f.severity == severity]
+        assert page.count("article", severity) == len(counted) == n
+    assert page.count("article", "deroge") == totals["waived"]
+    assert page.body["data-erreurs"] == str(totals["by_severity"]["erreur"])
+    # every audited treatment has its row in the status table, with its name and its state
+    text = FORMATTERS["html"]([result], RULES)
+    assert len(result.treatment_names) == result.treatments > 5
+    for tid, name in result.treatment_names:
+        assert f"<tr><td><code>{tid}</code></td><td>{escape(name)}</td><td><span class=\"statut" in text
+    assert page.count("span", "conforme") == len({t for t, _ in result.treatment_names}
+                                                  - {f.treatment for f in result.findings if f.counted})
+
+
+def test_each_finding_quotes_its_clause_and_cites_its_line():
+    text = render(BRUGES)
+    municipol = text[text.index('data-regle="va1-infractions-base-inadaptee"'):]
+    municipol = municipol[: municipol.index("</article>")]
+    assert "RGPD art. 10" in municipol and re.search(r"Ligne \d+ du registre", municipol)
+    late = text[text.index('data-regle="vd-violation-notification-tardive"'):]
+    late = late[: late.index("</article>")]
+    assert "Texte de la clause V-d" in late and "<blockquote>" in late and "ligne(s)" in late
+
+
+def test_self_contained_and_deterministic():
+    text = render(BRUGES)
+    page = Page(text)
+    assert page.urls == []  # no stylesheet, script, image or font to fetch
+    assert "@import" not in text and "url(" not in text
+    assert text == render(BRUGES)
+    assert "@media print" in text
+
+
+def test_compliant_register_says_so():
+    page_text = render(CONFORME)
+    assert "Aucun constat" in page_text
+    assert Page(page_text).count("span", "conforme") >= 2
+
+
+def test_several_registers_in_one_report():
+    text = render(BRUGES, CONFORME)
+    assert text.count('<section class="registre"') == 2
+    assert "Bruges" in text and "Bordeaux" in text
+
+
+# --- a real browser -------------------------------------------------------------------------
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync", "--hide-scrollbars"]
+
+
+def browser(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    assert CHROMIUM
+    return subprocess.run([CHROMIUM, *FLAGS, f"--user-data-dir={tmp_path / 'profil'}", *args],
+                          capture_output=True, text=True, timeout=120, check=False)
+
+
+def screenshot(report: Path, target: Path, tmp_path: Path) -> None:
+    """Render the report's first screen to a PNG (also how docs/rapport.png is made)."""
+    browser(tmp_path, f"--screenshot={target}", "--window-size=1200,1400", report.as_uri())
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="chromium absent : .ci/run l'installe (paquet Debian chromium) ; "
+                                              "sans lui le rendu dans un vrai navigateur n'est pas vérifié")
+def test_report_renders_in_a_real_browser(tmp_path):
+    report = tmp_path / "rapport.html"
+    result = audit_file(str(BRUGES), None, TODAY, RULES)
+    report.write_text(FORMATTERS["html"]([result], RULES), encoding="utf-8")
+    dom = browser(tmp_path, "--dump-dom", report.as_uri())
+    assert dom.returncode == 0, dom.stderr[-2000:]
+    rendered = Page(dom.stdout)
+    by = summary([result])["by_severity"]
+    assert rendered.count("article", "erreur") == by["erreur"]
+    assert rendered.count("article", "avertissement") == by["avertissement"]
+    assert re.search(rf'data-gravite="erreur">{by["erreur"]}<', dom.stdout)
+    png = tmp_path / "rapport.png"
+    screenshot(report, png, tmp_path)
+    data = png.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 20_000  # a page was drawn, not a blank one
+    pdf = tmp_path / "rapport.pdf"
+    browser(tmp_path, f"--print-to-pdf={pdf}", "--no-pdf-header-footer", report.as_uri())
+    assert pdf.read_bytes()[:5] == b"%PDF-" and pdf.stat().st_size > 20_000
