@@ -246,3 +246,53 @@ def liability(fichier: str, treatment: str | None, event: str | None, as_of: dat
         _report_input_errors(errors)
         sys.exit(EXIT_INPUT)
     click.echo((render_json if fmt == "json" else render_text)(determination), nl=False)
+
+
+@main.command()
+@click.argument("fichier", metavar="REGISTRE")
+@_AS_OF
+@click.option("--within", "within", type=click.IntRange(0, 3660), default=30, show_default=True, metavar="JOURS",
+              help="Fenêtre : les échéances jusqu'à tant de jours après la date d'audit (les dépassées aussi).")
+@click.option("--format", "-f", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
+              help="Format de sortie (les mêmes que pour audit).")
+@click.option("--output", "-o", "output", metavar="FICHIER", help="Fichier où écrire (écriture atomique).")
+def echeances(fichier: str, as_of: date | None, within: int, fmt: str, output: str | None) -> None:
+    """Ce qui arrive à échéance : demandes à répondre, violations à notifier sous 72 heures,
+    fins de conservation (et information de la commune avant un effacement, V-f/1), état des
+    lieux V-k — par date, dépassées comprises.
+
+    Code de sortie : 0 sans échéance dépassée, 1 avec, 2 si le registre est invalide.
+    """
+    from . import echeances as deadlines_mod
+    from .formatters import FORMATTERS
+    from .formatters.echeances import render_json, render_text
+    from .loader import load_document
+    from .output import check_targets, write_atomic
+    from .rules import RuleFileError
+    from .validate import validate as validate_register
+
+    try:
+        rules = deadlines_mod.load_deadline_rules()
+    except RuleFileError as exc:
+        click.echo(f"rgpdcheck : {exc}", err=True)
+        sys.exit(EXIT_INPUT)
+    try:
+        if output:
+            check_targets([output], [fichier])
+        register = validate_register(load_document(fichier), as_of, date.today(), {r.id for r in _rules()})
+        found = deadlines_mod.upcoming(register, within, rules)
+    except InputErrors as errors:
+        _report_input_errors(errors)
+        sys.exit(EXIT_INPUT)
+    args = (register.file, register.contract.nom, register.as_of, within, found)
+    if fmt == "text":
+        report = render_text(*args)
+    elif fmt == "json":
+        report = render_json(*args)
+    else:
+        report = FORMATTERS[fmt]([deadlines_mod.as_audit_result(register, found)], rules)
+    if output:
+        write_atomic(output, report)
+    else:
+        click.echo(report, nl=False)
+    sys.exit(EXIT_FINDINGS if any(d.overdue for d in found) else EXIT_OK)

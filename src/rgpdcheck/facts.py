@@ -34,8 +34,9 @@ EPOCH = date(1970, 1, 1)
 FACT_FIELDS: dict[str, frozenset[str]] = {
     "registre": frozenset({
         "commune", "nom_commune", "jour_reference", "s_reference", "jour_effet", "violations_confiees_metropole",
-        "dpo_mutualise", "jour_limite_etat_des_lieux", "jour_obligation_dpo", "date_effet",
+        "dpo_mutualise", "jour_limite_etat_des_lieux", "date_limite_etat_des_lieux", "jour_obligation_dpo", "date_effet",
     }),
+    "horizon": frozenset({"jour_fin", "s_fin"}),
     # what a liability determination is about (added by `liability`, never in an audit)
     "cible": frozenset({"tid", "eid"}),
     "dpo": frozenset({"did", "nom", "couvre_commune", "couvre_metropole", "designe", "jour_designe", "lettre_de_mission"}),
@@ -84,6 +85,9 @@ FACT_FIELDS: dict[str, frozenset[str]] = {
 # Kinds whose facts are about the register as a whole, not about one treatment (the
 # inventory of prior treatments and CNIL declarations may name a treatment, but judge the
 # commune's obligation).
+# Events that plan something: their date field (date_prevue) is not when they became known.
+PLANNED_EVENTS = frozenset({"fin_conservation"})
+
 REGISTER_KINDS = frozenset({"registre", "etat_des_lieux", "communication_cnil", "derogation"})
 
 ART9 = frozenset({
@@ -140,9 +144,10 @@ def build_facts(register: Register, as_of: date) -> FactSet:
         commune=model.commune,
         nom_commune=contract.nom,
         jour_reference=day(as_of),
-        s_reference=_end_of_day(as_of),
+        s_reference=end_of_day(as_of),
         # V-k: "avant l'entrée en vigueur du présent avenant, ou au plus tard avant le 31 décembre 2018"
         jour_limite_etat_des_lieux=day(parameter("etat_des_lieux_limite")),
+        date_limite_etat_des_lieux=(parameter("etat_des_lieux_limite") - timedelta(days=1)).isoformat(),
         jour_effet=day(contract.date_effet),
         date_effet=contract.date_effet.isoformat(),
         violations_confiees_metropole=yes_no(contract.violations_confiees_metropole),
@@ -177,7 +182,9 @@ def build_facts(register: Register, as_of: date) -> FactSet:
         out.add("derogation", str(index), ("derogations", index), regle=waiver.regle, tid=waiver.traitement or ABSENT,
                 motif=waiver.motif, jour_fin=day(waiver.jusqu_au))
     for index, event in enumerate(model.evenements):
-        when = event_date(event)
+        # A plan (a planned end of retention) is known before the day it plans: it is set
+        # aside only when its own `date` (when it was recorded) is after the audit date.
+        when = event.date if event.type in PLANNED_EVENTS else event_date(event)
         if when is not None and when > as_of:
             out.set_aside["evenements"] += 1
             continue
@@ -187,7 +194,7 @@ def build_facts(register: Register, as_of: date) -> FactSet:
     return out
 
 
-def _end_of_day(value: date) -> int:
+def end_of_day(value: date) -> int:
     """The last second of `value` in Paris, as epoch seconds."""
     return int(datetime.combine(value + timedelta(days=1), time(), PARIS).timestamp()) - 1
 

@@ -59,6 +59,9 @@ class RuleSpec(_Strict):
     message: str
     lieu: Location
     condition: dict[str, list[dict[str, Any]]]
+    # deadline rules only (rules/echeances/): the field of the `lieu` fact holding the due
+    # date, in ISO form
+    echeance: str | None = None
 
 
 class FamilySpec(_Strict):
@@ -143,6 +146,10 @@ def _load_file(path: Path) -> list[Rule]:
     for spec in family.regles:
         try:
             patterns = compile_condition(spec)
+            if spec.echeance is not None:
+                kind = next(e["kind"] for p in spec.condition["all"] for k, e in p.items() if k == spec.lieu.alias)
+                if spec.echeance not in FACT_FIELDS[kind]:
+                    raise ValueError(f"échéance : champ « {spec.echeance} » inconnu pour les faits « {kind} »")
         except ValueError as exc:
             raise RuleFileError(f"{path}: règle « {spec.id} » : {exc}") from None
         out.append(Rule(spec, family.famille, family.titre, str(path), patterns))

@@ -1,0 +1,73 @@
+"""Upcoming deadlines: what falls due by the end of a window, and what is already overdue.
+
+The rules of `rules/echeances/` run in the engine on the audit's own facts plus one
+`horizon` fact (the last day and second of the window), so a due date here is computed by
+the same code as the one the audit rules judge (facts.py: one calendar month for a request,
+72 hours for a breach, the planned end of retention, the V-k inventory date).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
+from typing import Any
+
+from . import engine
+from .audit import AuditResult
+from .facts import build_facts, day, end_of_day
+from .findings import Finding, to_findings
+from .rules import Rule, default_rules_dir, load_rules
+from .validate import Register
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """One thing to do by a date, located in the register and tied to its clauses."""
+
+    due: str  # ISO date, or date and time for a breach (Paris time)
+    days_left: int  # negative when overdue
+    finding: Finding
+
+    @property
+    def overdue(self) -> bool:
+        return self.days_left < 0
+
+    def to_dict(self) -> dict[str, Any]:
+        f = self.finding
+        return {
+            "due": self.due, "days_left": self.days_left, "status": "depassee" if self.overdue else "a_venir",
+            "rule_id": f.rule_id, "treatment": f.treatment, "message": f.message, "citations": list(f.citations),
+            "location": {"file": f.file, "line": f.line},
+        }
+
+
+def load_deadline_rules() -> tuple[Rule, ...]:
+    return load_rules(default_rules_dir() / "echeances")
+
+
+def upcoming(register: Register, within: int, rules: tuple[Rule, ...] | None = None) -> list[Deadline]:
+    """Deadlines due on or before `as_of + within` days, soonest first (overdue ones too)."""
+    rules = rules if rules is not None else load_deadline_rules()
+    as_of = register.as_of
+    end = as_of + timedelta(days=within)
+    facts = build_facts(register, as_of)
+    facts.add("horizon", "horizon", (), jour_fin=day(end), s_fin=end_of_day(end))
+    matches = engine.evaluate(rules, facts.facts)
+    by_rule = {r.id: r for r in rules}
+    by_id = facts.by_id()
+    out = []
+    for finding in to_findings(matches, by_rule, facts, register.document):
+        due = by_id[finding.subject][by_rule[finding.rule_id].spec.echeance]
+        days_left = (date.fromisoformat(due[:10]) - as_of).days
+        out.append(Deadline(due, days_left, finding))
+    return sorted(out, key=lambda d: (d.due, d.finding.treatment or "", d.finding.rule_id, d.finding.subject))
+
+
+def as_audit_result(register: Register, deadlines: list[Deadline]) -> AuditResult:
+    """The deadlines in the audit's result shape, for the SARIF, JUnit, GitHub and HTML
+    formatters: overdue ones as errors, the others as information, the date in the message."""
+    findings = [replace(d.finding, severity="erreur" if d.overdue else d.finding.severity,
+                        message=f"{'Dépassée depuis le' if d.overdue else 'Échéance le'} {d.due} — {d.finding.message}")
+                for d in deadlines]
+    return AuditResult(file=register.file, commune=register.model.commune, as_of=register.as_of, findings=findings,
+                       treatments=len(register.model.traitements), commune_name=register.contract.nom)
