@@ -296,3 +296,58 @@ def echeances(fichier: str, as_of: date | None, within: int, fmt: str, output: s
     else:
         click.echo(report, nl=False)
     sys.exit(EXIT_FINDINGS if any(d.overdue for d in found) else EXIT_OK)
+
+
+@main.command()
+@click.argument("fichiers", nargs=-1, required=True, metavar="REGISTRE...")
+@_AS_OF
+@click.option("--registre", "which", type=click.Choice(["responsable", "sous-traitant"]), default="responsable",
+              show_default=True,
+              help="responsable : le registre de chaque commune (art. 30(1)), une ligne par traitement ; "
+                   "sous-traitant : le registre de Bordeaux Métropole comme sous-traitant (art. 30(2)) "
+                   "pour toutes les communes données.")
+@click.option("--format", "-f", "fmt", type=click.Choice(["csv"]), default="csv", show_default=True,
+              help="Format du tableau (CSV séparé par « ; », UTF-8, ouvert tel quel par les tableurs).")
+@click.option("--output", "-o", "output", metavar="FICHIER", help="Fichier où écrire (écriture atomique).")
+def export(fichiers: tuple[str, ...], as_of: date | None, which: str, fmt: str, output: str | None) -> None:
+    """Exporte le registre des activités de traitement (RGPD art. 30) en tableau, avec les
+    colonnes du modèle de registre de la CNIL, pour le remettre à un contrôleur.
+
+    Code de sortie : 0, ou 2 si un registre est invalide.
+    """
+    from . import export as export_mod
+    from .loader import load_document
+    from .output import check_targets, write_atomic
+    from .validate import validate as validate_register
+
+    known = {r.id for r in _rules()}
+    registers, failed = [], False
+    try:
+        if output:
+            check_targets([output], list(fichiers))
+    except InputErrors as errors:
+        _report_input_errors(errors)
+        sys.exit(EXIT_INPUT)
+    for path in fichiers:
+        try:
+            registers.append(validate_register(load_document(path), as_of, date.today(), known))
+        except InputErrors as errors:
+            _report_input_errors(errors)
+            failed = True
+    if failed:
+        sys.exit(EXIT_INPUT)
+    if which == "responsable":
+        headers = [name for name, _ in export_mod.CONTROLLER_COLUMNS]
+        rows = [row for register in registers for row in export_mod.controller_rows(register)]
+    else:
+        try:
+            headers, rows = export_mod.PROCESSOR_HEADERS, export_mod.processor_rows(registers)
+        except InputErrors as errors:
+            _report_input_errors(errors)
+            sys.exit(EXIT_INPUT)
+    text = export_mod.to_csv(headers, rows)
+    if output:
+        write_atomic(output, text)
+        click.echo(f"rgpdcheck : {len(rows)} ligne(s) écrite(s) dans {output}.", err=True)
+    else:
+        click.echo(text, nl=False)

@@ -1,0 +1,83 @@
+"""`rgpdcheck export`: the art. 30 register as a spreadsheet, and BM's processor register."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+from conftest import ROOT, TODAY
+
+from rgpdcheck.export import CONTROLLER_COLUMNS, PROCESSOR_HEADERS, duration_fr
+from rgpdcheck.liability import determine
+from rgpdcheck.loader import load_document
+from rgpdcheck.rules import load_rules
+from rgpdcheck.validate import validate
+
+BRUGES = ROOT / "fixtures" / "bruges" / "registre.yaml"
+BORDEAUX = ROOT / "fixtures" / "bordeaux" / "registre.yaml"
+RULE_IDS = {r.id for r in load_rules()}
+
+
+def read_csv(text: str) -> list[dict[str, str]]:
+    assert text.startswith("\ufeff")  # spreadsheets then read it as UTF-8
+    return list(csv.DictReader(io.StringIO(text[1:]), delimiter=";"))
+
+
+def test_one_row_per_treatment_with_the_cnil_columns(cli):
+    result = cli("export", str(BRUGES))
+    assert result.exit_code == 0
+    rows = read_csv(result.output)
+    assert list(rows[0]) == [name for name, _ in CONTROLLER_COLUMNS]
+    register = validate(load_document(str(BRUGES)), None, TODAY, RULE_IDS)
+    existing = sorted(t.id for t in register.model.traitements if t.cree_le is None or t.cree_le <= register.as_of)
+    assert [r["Référence"] for r in rows] == existing
+    assert "T-VIDEO" not in existing  # created after the register's date: not in it yet
+    cogito = next(r for r in rows if r["Référence"] == "T-COGITO")
+    assert cogito["Base légale"] == "mission d'intérêt public (art. 6(1)(e))"
+    assert cogito["Durée de conservation"] == "3 ans à compter de : fin de scolarité dans la commune"
+    assert cogito["Données sensibles"] == "aucune" and cogito["Transferts hors UE et garanties"] == "aucun"
+    assert cogito["Sous-traitants"] == "ABELIUM Collectivités"
+    assert cogito["Responsable du traitement"] == "Bruges"
+    assert cogito["Délégué à la protection des données"] == "DPO mutualisé de Bordeaux Métropole"
+    assert cogito["Finalités"].count(" ; ") == 1
+
+
+def test_processor_register_lists_what_the_liability_rules_make_bm_process(cli):
+    result = cli("export", "--registre", "sous-traitant", str(BRUGES), str(BORDEAUX))
+    assert result.exit_code == 0
+    rows = read_csv(result.output)
+    assert list(rows[0]) == PROCESSOR_HEADERS
+    listed = {(r["Responsable du traitement (commune)"], r["Référence"]) for r in rows}
+    expected = set()
+    for path in (BRUGES, BORDEAUX):
+        register = validate(load_document(str(path)), None, TODAY, RULE_IDS)
+        for t in register.model.traitements:
+            if (t.cree_le is None or t.cree_le <= register.as_of) and "metropole" in determine(register, t.id, None).roles["processors"]:
+                expected.add((register.contract.nom, t.id))
+    assert listed == expected
+    assert ("Bordeaux (et son CCAS)", "T-ETAT-CIVIL") in listed  # run by the shared service, for Bordeaux
+    assert ("Bordeaux (et son CCAS)", "T-CCAS-AIDES") not in listed  # BM is joint controller there
+
+
+@pytest.mark.parametrize(("iso", "french"), [
+    ("P5Y", "5 ans"), ("P1Y", "1 an"), ("P1Y6M", "1 an 6 mois"), ("P6M", "6 mois"), ("P30D", "30 jours"),
+    ("PT5H", "PT5H"), ("", ""),
+])
+def test_durations_in_words(iso, french):
+    assert duration_fr(iso) == french
+
+
+def test_output_file_and_refusals(cli, tmp_path):
+    target = tmp_path / "registre-art30.csv"
+    result = cli("export", str(BRUGES), "-o", str(target))
+    assert result.exit_code == 0 and "ligne(s) écrite(s)" in result.stderr
+    assert read_csv(target.read_text(encoding="utf-8"))
+    copy = tmp_path / "registre.yaml"
+    copy.write_bytes(BRUGES.read_bytes())
+    refused = cli("export", str(copy), "-o", str(copy))
+    assert refused.exit_code == 2 and copy.read_bytes() == BRUGES.read_bytes()
+    bad = tmp_path / "mauvais.yaml"
+    bad.write_text("version: 1\ncommune: bruges\ntraitements: [{id: T-1}]\n", encoding="utf-8")
+    failed = cli("export", str(bad))
+    assert failed.exit_code == 2 and f"{bad}:3" in failed.stderr
