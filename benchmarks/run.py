@@ -203,8 +203,8 @@ def report(results: dict) -> str:
                        per_50k <= 1.2 * per_10k))
     if any("yamllint_wall" in r for r in rows):
         ratios = [r["yamllint_wall"] / r["audit_wall"] for r in rows if "yamllint_wall" in r]
-        checks.append(("several times faster than yamllint -d relaxed", f"{min(ratios):.1f}× to {max(ratios):.1f}×",
-                       min(ratios) >= 3))
+        checks.append(("several (≥ 3) times faster than yamllint -d relaxed",
+                       f"{min(ratios):.2f}× to {max(ratios):.1f}×", min(ratios) >= 3))
     out += ["| target | measured | met |", "|---|---|---|"]
     out += [f"| {name} | {value} | {'yes' if ok else '**no**'} |" for name, value, ok in checks]
     return "\n".join(out) + "\n"
@@ -240,7 +240,7 @@ def merge(previous: str, generated: str) -> str:
     if BEGIN in previous and END in previous:
         head, _, rest = previous.partition(BEGIN)
         _, _, tail = rest.partition(END)
-        return head + block + tail.lstrip("\n")
+        return head + block + "\n" + tail.lstrip("\n")
     return block
 
 

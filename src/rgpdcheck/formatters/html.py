@@ -99,11 +99,17 @@ def render(results: list[AuditResult], rules: tuple[Rule, ...] = ()) -> str:
     ])
 
 
+# The order of section V, for the chart; a family not listed comes after, by name.
+FAMILY_ORDER = ["regles-or", "roles", "dpo", "acquisition", "violations", "demandes", "effacement", "anterieurs",
+                "sensibilisation", "derogations"]
+
+
 def _families(rules: tuple[Rule, ...]) -> list[tuple[str, str]]:
     seen: dict[str, str] = {}
     for rule in rules:
         seen.setdefault(rule.family, rule.family_title)
-    return list(seen.items())
+    rank = {family: i for i, family in enumerate(FAMILY_ORDER)}
+    return sorted(seen.items(), key=lambda item: (rank.get(item[0], len(rank)), item[0]))
 
 
 def _plural(n: int, severity: str) -> str:
@@ -166,7 +172,8 @@ def _chart(findings: list[Finding], families: list[tuple[str, str]]) -> str:
               'font-family="system-ui, sans-serif" font-size="13">')]
     for i, (family, title) in enumerate(families):
         y = 8 + i * row
-        parts.append(f'<text x="0" y="{y + 15}">{escape(title)}</text>')
+        short = title.split(" (")[0]  # the clauses are in the tooltip and in each finding
+        parts.append(f'<text x="0" y="{y + 15}"><title>{escape(title)}</title>{escape(short)}</text>')
         x = float(label_width)
         for severity in SEVERITY_RANK:
             n = counts[(family, severity)]
