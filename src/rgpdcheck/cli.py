@@ -10,11 +10,12 @@ import json
 import os
 import sys
 from datetime import date
+from pathlib import Path
 
 import click
 
 from . import __version__
-from .errors import InputErrors
+from .errors import InputError, InputErrors
 
 EXIT_OK, EXIT_FINDINGS, EXIT_INPUT = 0, 1, 2
 FORMATS = ["text", "json", "sarif", "junit", "github", "html"]
@@ -351,3 +352,56 @@ def export(fichiers: tuple[str, ...], as_of: date | None, which: str, fmt: str, 
         click.echo(f"rgpdcheck : {len(rows)} ligne(s) écrite(s) dans {output}.", err=True)
     else:
         click.echo(text, nl=False)
+
+
+@main.command("import")
+@click.argument("fichier", metavar="FICHIER.csv")
+@click.option("--commune", required=True, metavar="SLUG", help="La commune du registre (bruges, bordeaux…).")
+@click.option("--output", "-o", "output", required=True, metavar="registre.yaml",
+              help="Le brouillon de registre à créer (jamais écrasé s'il existe).")
+@click.option("--correspondance", "mapping", metavar="FICHIER.yaml",
+              help="Correspondance des colonnes du tableur : « colonnes: {\"En-tête\": champ} ». "
+                   "Par défaut : les colonnes du modèle de registre de la CNIL.")
+def import_cmd(fichier: str, commune: str, output: str, mapping: str | None) -> None:
+    """Transforme un registre tenu dans un tableur (CSV) en brouillon de registre au format v1,
+    en gardant toute valeur reconnue et en listant celles qui ne le sont pas.
+
+    Code de sortie : 0, ou 2 si le fichier est illisible, la commune inconnue ou la sortie existe.
+    """
+    from . import importer
+    from .contract import resolve
+    from .loader import parse_document
+    from .output import write_atomic
+    from .validate import validate as validate_register
+
+    try:
+        if Path(output).exists():
+            raise InputErrors([InputError(output, 0, "existe déjà : rgpdcheck import ne remplace jamais un fichier")])
+        if not Path(output).resolve().parent.is_dir():
+            raise InputErrors([InputError(output, 0, "répertoire de sortie introuvable")])
+        if resolve(commune, None, date.today()) is None:
+            raise InputErrors([InputError(fichier, 0, f"commune « {commune} » inconnue : complétez ensuite le bloc "
+                                                      "contrat: du registre, ou donnez une commune de l'avenant")])
+        columns = importer.load_mapping(mapping) if mapping else None
+        header, rows = importer.read_table(fichier)
+        result = importer.import_table(header, rows, commune, columns)
+    except InputErrors as errors:
+        _report_input_errors(errors)
+        sys.exit(EXIT_INPUT)
+    text = importer.to_yaml(result, fichier)
+    try:  # the draft must be a valid register: a bug here must not hand the DPO a broken file
+        validate_register(parse_document(text, output), None, date.today(), {r.id for r in _rules()})
+    except InputErrors as errors:
+        click.echo("rgpdcheck : le brouillon produit n'est pas valide (défaut de rgpdcheck, merci de le signaler) :",
+                   err=True)
+        _report_input_errors(errors)
+        sys.exit(EXIT_INPUT)
+    if Path(output).exists():  # created meanwhile: still never replaced
+        click.echo(f"rgpdcheck : {output} existe déjà : rien n'a été écrit", err=True)
+        sys.exit(EXIT_INPUT)
+    write_atomic(output, text)
+    click.echo(f"rgpdcheck : {result.rows} traitement(s) importé(s) dans {output}.", err=True)
+    for item in result.unmapped:
+        click.echo(f"  non repris : {item}", err=True)
+    if result.ignored_columns:
+        click.echo("  colonnes non reconnues : " + ", ".join(f"« {c} »" for c in result.ignored_columns), err=True)
