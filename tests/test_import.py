@@ -107,3 +107,9 @@ def test_a_spreadsheet_without_a_name_column_is_refused(cli, tmp_path):
 ])
 def test_free_text_durations(text, expected):
     assert parse_duration(text) == expected
+
+
+def test_missing_or_folder_csv_is_an_input_error(cli, tmp_path):
+    for path, message in ((tmp_path / "absent.csv", "fichier introuvable"), (tmp_path, "pas un fichier CSV")):
+        result = cli("import", str(path), "--commune", "bruges", "-o", str(tmp_path / "sortie.yaml"))
+        assert result.exit_code == 2 and message in result.stderr

@@ -21,6 +21,7 @@ from typing import Any
 import yaml
 
 from .errors import InputError, InputErrors
+from .loader import read_bytes
 
 MAX_CSV_BYTES = 32 * 1024 * 1024
 
@@ -103,17 +104,7 @@ class Import:
 def read_table(path: str) -> tuple[list[str], list[tuple[int, list[str]]]]:
     """The header and the rows of a CSV file, each with the line it starts on, whatever its
     encoding and separator."""
-    p = Path(path)
-    try:
-        if p.is_dir():
-            raise InputErrors([InputError(path, 0, "est un dossier, pas un fichier CSV")])
-        if p.stat().st_size > MAX_CSV_BYTES:
-            raise InputErrors([InputError(path, 0, f"fichier trop volumineux (au plus {MAX_CSV_BYTES // 2**20} Mo)")])
-        raw = p.read_bytes()
-    except FileNotFoundError:
-        raise InputErrors([InputError(path, 0, "fichier introuvable")]) from None
-    except OSError as exc:
-        raise InputErrors([InputError(path, 0, f"lecture impossible ({exc.strerror or exc})")]) from None
+    raw = read_bytes(path, MAX_CSV_BYTES, "fichier CSV")
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:

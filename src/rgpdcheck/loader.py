@@ -99,22 +99,28 @@ def _yaml_problem_fr(error: yaml.MarkedYAMLError) -> str:
     return f"syntaxe YAML invalide ({(error.problem or error.context or '').strip()})"
 
 
-def read_text(path: str) -> str:
-    """Read a file as strict UTF-8, or raise InputErrors with a French message."""
+def read_bytes(path: str, max_bytes: int = MAX_FILE_BYTES, what: str = "fichier de registre") -> bytes:
+    """Read a file whole, or raise InputErrors with a French message (missing, a folder,
+    too large to read without a swap storm, unreadable)."""
     p = Path(path)
     try:
         if p.is_dir():
-            raise InputErrors([InputError(path, 0, "est un dossier, pas un fichier de registre")])
+            raise InputErrors([InputError(path, 0, f"est un dossier, pas un {what}")])
         size = p.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise InputErrors([InputError(path, 0, f"fichier trop volumineux ({size // (1024 * 1024)} Mo ; au plus {MAX_FILE_BYTES // (1024 * 1024)} Mo)")])
-        raw = p.read_bytes()
+        if size > max_bytes:
+            raise InputErrors([InputError(path, 0, f"fichier trop volumineux ({size // (1024 * 1024)} Mo ; au plus {max_bytes // (1024 * 1024)} Mo)")])
+        return p.read_bytes()
     except FileNotFoundError:
         raise InputErrors([InputError(path, 0, "fichier introuvable")]) from None
     except PermissionError:
         raise InputErrors([InputError(path, 0, "lecture refusée (droits insuffisants)")]) from None
     except OSError as exc:
         raise InputErrors([InputError(path, 0, f"lecture impossible ({exc.strerror or exc})")]) from None
+
+
+def read_text(path: str) -> str:
+    """Read a file as strict UTF-8, or raise InputErrors with a French message."""
+    raw = read_bytes(path)
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
