@@ -106,3 +106,19 @@ def test_rules_that_relate_treatments_are_evaluated_whole(tmp_path):
     split, whole = both_ways(rules, facts, size=1)
     assert split == whole
     assert any(m.rule_id == "essai-meme-nom" for m in whole)
+
+
+@pytest.mark.parametrize("path", sorted(ROOT.glob("fixtures/*/registre.yaml")), ids=lambda p: p.parent.name)
+def test_liability_of_every_treatment_at_once_is_the_one_by_one_answer(path: Path):
+    """determine_all judges each treatment on its own partition of the facts; the answer must
+    be the one determine gives on the whole register."""
+    from rgpdcheck.liability import determine, determine_all, load_liability_rules
+
+    rules = load_liability_rules()
+    replicated = partition.replicated_kinds(rules)
+    assert all(partition.partition_safe(r, replicated) for r in rules)  # else determine_all is not split
+    register = validate(load_document(str(path)), None, TODAY, RULE_IDS)
+    together = determine_all(register, rules)
+    assert together
+    for tid, answer in together.items():
+        assert answer.to_dict() == determine(register, tid, None, rules).to_dict()

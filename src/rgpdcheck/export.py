@@ -13,7 +13,7 @@ import io
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from .liability import determine, load_liability_rules
+from .liability import determine_all, load_liability_rules
 from .validate import Register
 
 _SENSITIVE = {
@@ -162,9 +162,9 @@ def processor_rows(registers: list[Register]) -> list[list[str]]:
     rows = []
     for register in registers:
         ctx = _Context(register)
+        determinations = determine_all(register, rules)
         for t in _existing(register):
-            roles = determine(register, t.id, None, rules).roles
-            if "metropole" not in roles.get("processors", []):
+            if "metropole" not in determinations[t.id].roles.get("processors", []):
                 continue
             rows.append(["Bordeaux Métropole", ctx.commune, ctx.dpo, t.id, t.nom, _join(t.finalites),
                          _processors(t, ctx), _transfers(t, ctx), _join(t.mesures_securite)])

