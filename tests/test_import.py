@@ -94,7 +94,8 @@ def test_a_spreadsheet_without_a_name_column_is_refused(cli, tmp_path):
     sheet = tmp_path / "tableur.csv"
     sheet.write_text("Objet;Durée\nPaie;5 ans\n", encoding="utf-8")
     result, target = draft(tmp_path, cli, str(sheet), "--commune", "bruges")
-    assert result.exit_code == 2 and "nom du traitement" in result.stderr and not target.exists()
+    assert result.exit_code == 2 and f"{sheet}:1: aucune colonne ne donne le nom du traitement" in result.stderr
+    assert not target.exists()
 
 
 @pytest.mark.parametrize(("text", "expected"), [

@@ -384,7 +384,7 @@ def import_cmd(fichier: str, commune: str, output: str, mapping: str | None) -> 
                                                       "contrat: du registre, ou donnez une commune de l'avenant")])
         columns = importer.load_mapping(mapping) if mapping else None
         header, rows = importer.read_table(fichier)
-        result = importer.import_table(header, rows, commune, columns)
+        result = importer.import_table(header, rows, commune, columns, fichier)
     except InputErrors as errors:
         _report_input_errors(errors)
         sys.exit(EXIT_INPUT)

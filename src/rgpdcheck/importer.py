@@ -278,13 +278,13 @@ def _convert(field_name: str, value: str, column: str, row: _Row, treatment: dic
 
 
 def import_table(header: list[str], rows: list[tuple[int, list[str]]], commune: str,
-                 mapping: dict[str, str] | None = None) -> Import:
+                 mapping: dict[str, str] | None = None, source: str = "") -> Import:
     columns = mapping if mapping is not None else DEFAULT_COLUMNS
     fields = [columns.get(normalise(h)) for h in header]
     out = Import(register={"version": 1, "commune": commune, "traitements": []})
     out.ignored_columns = [h for h, f in zip(header, fields, strict=True) if f is None and h]
     if "nom" not in fields:
-        raise InputErrors([InputError("", 1, "aucune colonne ne donne le nom du traitement "
+        raise InputErrors([InputError(source, 1, "aucune colonne ne donne le nom du traitement "
                                              f"(colonnes lues : {', '.join(header)})")])
     used_ids: set[str] = set()
     for number, cells in rows:
