@@ -150,3 +150,12 @@ def test_the_witnesses_see_a_report_asked_for_inside_the_folder(cli, register_fo
     assert result.exit_code == 1
     assert any(Path(w).name.startswith(".r.json.") for w in watch)  # the temporary file, then renamed
     assert set(snapshot(register_folder)) == set(before) | {"r.json"}
+
+
+def test_a_new_file_is_never_written_over_one_created_meanwhile(tmp_path):
+    target = tmp_path / "registre.yaml"
+    assert output.write_new(str(target), "brouillon\n")
+    assert target.read_text(encoding="utf-8") == "brouillon\n"
+    assert not output.write_new(str(target), "autre brouillon\n")  # it exists now: refused, untouched
+    assert target.read_text(encoding="utf-8") == "brouillon\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["registre.yaml"]  # no temporary left behind

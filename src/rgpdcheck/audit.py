@@ -32,10 +32,13 @@ class AuditResult:
     findings: list[Finding]
     set_aside: dict[str, int] = field(default_factory=dict)
     treatments: int = 0
-    treatment_ids: tuple[str, ...] = ()  # the treatments audited (not set aside), sorted
     baselined: int = 0  # findings left out because a baseline already counts them
     commune_name: str = ""  # "Bruges", for reports written for people
-    treatment_names: tuple[tuple[str, str], ...] = ()  # (id, name) of the audited treatments, by id
+    treatment_names: tuple[tuple[str, str], ...] = ()  # (id, name) of the audited treatments (not set aside), by id
+
+    @property
+    def treatment_ids(self) -> tuple[str, ...]:
+        return tuple(tid for tid, _ in self.treatment_names)
 
     def counts(self) -> dict[str, int]:
         """Findings by severity, waived ones left out."""
@@ -89,8 +92,7 @@ def audit_register(register: Register, rules: tuple[Rule, ...], waivers: bool = 
         findings=findings,
         set_aside=dict(facts.set_aside),
         treatments=len(register.model.traitements) - facts.set_aside["traitements"],
-        treatment_ids=tuple(sorted(f["tid"] for f in facts.facts if f["kind"] == "traitement")),
-        commune_name=next((f["nom_commune"] for f in facts.facts if f["kind"] == "registre"), register.model.commune),
+        commune_name=register.contract.nom,
         treatment_names=tuple(sorted((f["tid"], f["nom"]) for f in facts.facts if f["kind"] == "traitement")),
     )
 

@@ -42,14 +42,33 @@ def _report_input_errors(errors: InputErrors) -> None:
     click.echo(f"rgpdcheck : {len(errors.errors)} erreur(s) de saisie, rien n'a été audité.", err=True)
 
 
-def _rules():  # type: ignore[no-untyped-def]
+def _rules(load=None):  # type: ignore[no-untyped-def]
+    """The audit rules, or those `load` returns; a broken rule file ends the run (exit 2)."""
     from .rules import RuleFileError, load_rules
 
     try:
-        return load_rules()
+        return (load or load_rules)()
     except RuleFileError as exc:
         click.echo(f"rgpdcheck : {exc}", err=True)
         sys.exit(EXIT_INPUT)
+
+
+def _load_registers(paths: list[str], as_of: date | None):  # type: ignore[no-untyped-def]
+    """Every register valid, or each file's input errors reported and exit 2."""
+    from .loader import load_document
+    from .validate import validate
+
+    known = {r.id for r in _rules()}
+    registers, failed = [], False
+    for path in paths:
+        try:
+            registers.append(validate(load_document(path), as_of, date.today(), known))
+        except InputErrors as errors:
+            _report_input_errors(errors)
+            failed = True
+    if failed:
+        sys.exit(EXIT_INPUT)
+    return registers
 
 
 _AS_OF = click.option(
@@ -231,17 +250,10 @@ def liability(fichier: str, treatment: str | None, event: str | None, as_of: dat
     """
     from .formatters.liability import render_json, render_text
     from .liability import determine, load_liability_rules
-    from .loader import load_document
-    from .rules import RuleFileError
-    from .validate import validate as validate_register
 
+    rules = _rules(load_liability_rules)
+    [register] = _load_registers([fichier], as_of)
     try:
-        rules = load_liability_rules()
-    except RuleFileError as exc:
-        click.echo(f"rgpdcheck : {exc}", err=True)
-        sys.exit(EXIT_INPUT)
-    try:
-        register = validate_register(load_document(fichier), as_of, date.today(), {r.id for r in _rules()})
         determination = determine(register, treatment, event, rules)
     except InputErrors as errors:
         _report_input_errors(errors)
@@ -267,24 +279,17 @@ def echeances(fichier: str, as_of: date | None, within: int, fmt: str, output: s
     from . import echeances as deadlines_mod
     from .formatters import FORMATTERS
     from .formatters.echeances import render_json, render_text
-    from .loader import load_document
     from .output import check_targets, write_atomic
-    from .rules import RuleFileError
-    from .validate import validate as validate_register
 
-    try:
-        rules = deadlines_mod.load_deadline_rules()
-    except RuleFileError as exc:
-        click.echo(f"rgpdcheck : {exc}", err=True)
-        sys.exit(EXIT_INPUT)
+    rules = _rules(deadlines_mod.load_deadline_rules)
     try:
         if output:
             check_targets([output], [fichier])
-        register = validate_register(load_document(fichier), as_of, date.today(), {r.id for r in _rules()})
-        found = deadlines_mod.upcoming(register, within, rules)
     except InputErrors as errors:
         _report_input_errors(errors)
         sys.exit(EXIT_INPUT)
+    [register] = _load_registers([fichier], as_of)
+    found = deadlines_mod.upcoming(register, within, rules)
     args = (register.file, register.contract.nom, register.as_of, within, found)
     if fmt == "text":
         report = render_text(*args)
@@ -317,35 +322,20 @@ def export(fichiers: tuple[str, ...], as_of: date | None, which: str, fmt: str, 
     Code de sortie : 0, ou 2 si un registre est invalide.
     """
     from . import export as export_mod
-    from .loader import load_document
     from .output import check_targets, write_atomic
-    from .validate import validate as validate_register
 
-    known = {r.id for r in _rules()}
-    registers, failed = [], False
     try:
         if output:
             check_targets([output], list(fichiers))
     except InputErrors as errors:
         _report_input_errors(errors)
         sys.exit(EXIT_INPUT)
-    for path in fichiers:
-        try:
-            registers.append(validate_register(load_document(path), as_of, date.today(), known))
-        except InputErrors as errors:
-            _report_input_errors(errors)
-            failed = True
-    if failed:
-        sys.exit(EXIT_INPUT)
+    registers = _load_registers(list(fichiers), as_of)
     if which == "responsable":
         headers = [name for name, _ in export_mod.CONTROLLER_COLUMNS]
         rows = [row for register in registers for row in export_mod.controller_rows(register)]
     else:
-        try:
-            headers, rows = export_mod.PROCESSOR_HEADERS, export_mod.processor_rows(registers)
-        except InputErrors as errors:
-            _report_input_errors(errors)
-            sys.exit(EXIT_INPUT)
+        headers, rows = export_mod.PROCESSOR_HEADERS, export_mod.processor_rows(registers)
     text = export_mod.to_csv(headers, rows)
     if output:
         write_atomic(output, text)
@@ -371,7 +361,7 @@ def import_cmd(fichier: str, commune: str, output: str, mapping: str | None) -> 
     from . import importer
     from .contract import resolve
     from .loader import parse_document
-    from .output import write_atomic
+    from .output import write_new
     from .validate import validate as validate_register
 
     try:
@@ -396,10 +386,9 @@ def import_cmd(fichier: str, commune: str, output: str, mapping: str | None) -> 
                    err=True)
         _report_input_errors(errors)
         sys.exit(EXIT_INPUT)
-    if Path(output).exists():  # created meanwhile: still never replaced
+    if not write_new(output, text):  # created meanwhile: still never replaced
         click.echo(f"rgpdcheck : {output} existe déjà : rien n'a été écrit", err=True)
         sys.exit(EXIT_INPUT)
-    write_atomic(output, text)
     click.echo(f"rgpdcheck : {result.rows} traitement(s) importé(s) dans {output}.", err=True)
     for item in result.unmapped:
         click.echo(f"  non repris : {item}", err=True)

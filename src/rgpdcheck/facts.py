@@ -82,12 +82,12 @@ FACT_FIELDS: dict[str, frozenset[str]] = {
     }),
 }
 
-# Kinds whose facts are about the register as a whole, not about one treatment (the
-# inventory of prior treatments and CNIL declarations may name a treatment, but judge the
-# commune's obligation).
 # Events that plan something: their date field (date_prevue) is not when they became known.
 PLANNED_EVENTS = frozenset({"fin_conservation"})
 
+# Kinds whose facts are about the register as a whole, not about one treatment (the
+# inventory of prior treatments and CNIL declarations may name a treatment, but judge the
+# commune's obligation).
 REGISTER_KINDS = frozenset({"registre", "etat_des_lieux", "communication_cnil", "derogation"})
 
 ART9 = frozenset({

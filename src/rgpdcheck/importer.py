@@ -12,7 +12,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -21,15 +21,10 @@ from typing import Any
 import yaml
 
 from .errors import InputError, InputErrors
+from .facts import normalise_text as normalise
 from .loader import read_bytes
 
 MAX_CSV_BYTES = 32 * 1024 * 1024
-
-
-def normalise(text: str) -> str:
-    """Lower case, no accents, single spaces, no punctuation: how headers are compared."""
-    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
-    return " ".join(re.sub(r"[^a-z0-9]+", " ", text).split())
 
 
 # Headers of the CNIL's register model (and of `rgpdcheck export`), normalised -> field.
@@ -57,9 +52,6 @@ DEFAULT_COLUMNS: dict[str, str] = {normalise(k): v for k, v in {
     "Commentaire": "commentaire", "Observations": "commentaire",
 }.items()}
 
-FIELDS = {"id", "nom", "cree_le", "statut", "finalites", "base_legale", "personnes_concernees", "categories_donnees",
-          "donnees_sensibles", "destinataires", "sous_traitants", "transferts_hors_ue", "duree_conservation",
-          "sort_final", "mesures_securite", "information_personnes", "aipd", "commentaire"}
 
 _YES = {"oui", "o", "x", "vrai", "yes", "y", "1", "ok", "fait", "realisee", "realise"}
 _NO = {"non", "n", "faux", "no", "0", "aucun", "aucune", "neant", "sans objet", "so", "na", "n a"}
@@ -200,81 +192,92 @@ class _Row:
         self.out.unmapped.append(f"ligne {self.number}, colonne « {column} » : « {value} » — {why}")
 
 
+_NOTHING = object()  # a value understood as "nothing to record" (no DPIA)
+
+
+def _date(value: str) -> str | None:
+    day = parse_date(value)
+    return day.isoformat() if day else None
+
+
+def _status(value: str) -> str | None:
+    key = normalise(value)
+    if key in ("actif", "active", "en cours", "en production"):
+        return "actif"
+    return "clos" if key in ("clos", "close", "arrete", "termine", "supprime") else None
+
+
+def _lawful_basis(value: str) -> str | None:
+    key = normalise(value)
+    return next((basis for words, basis in _BASES if all(w in key for w in words)), None)
+
+
+def _sensitive(value: str) -> list[str] | None:
+    if _yes_no(value) is False:
+        return []
+    key = normalise(value)
+    return sorted({kind for needle, kind in _SENSITIVE if needle in key}) or None
+
+
+def _retention(value: str) -> Any:
+    duration = parse_duration(value)
+    if not duration:
+        return None
+    return duration if len(duration) > 1 else duration["duree"]
+
+
+def _final(value: str) -> str | None:
+    key = normalise(value)
+    return next((final for needle, final in _FINAL.items() if needle in key), None)
+
+
+def _information(value: str) -> dict[str, bool] | None:
+    answer = _yes_no(value)
+    return None if answer is None else {"realisee": answer}
+
+
+def _dpia(value: str) -> Any:
+    day = parse_date(re.sub(r"^\D*", "", value)) if re.search(r"\d", value) else None
+    if day:
+        return {"realisee_le": day.isoformat()}
+    return _NOTHING if _yes_no(value) is False else None  # no DPIA: the rules judge whether one was needed
+
+
+# field -> (value of the cell as the register writes it, or None when it cannot be; why not)
+PARSERS: dict[str, tuple[Callable[[str], Any], str]] = {
+    "id": (str, ""),
+    "nom": (str, ""),
+    "commentaire": (str, ""),
+    "finalites": (lambda v: _split(v, commas=False), ""),
+    "personnes_concernees": (_split, ""),
+    "categories_donnees": (_split, ""),
+    "destinataires": (_split, ""),
+    "mesures_securite": (_split, ""),
+    "cree_le": (_date, "date non reconnue (attendu AAAA-MM-JJ ou JJ/MM/AAAA)"),
+    "statut": (_status, "statut non reconnu (actif ou clos)"),
+    "base_legale": (_lawful_basis, ("base légale non reconnue (art. 6(1) : consentement, contrat, obligation légale, "
+                                   "intérêts vitaux, mission d'intérêt public, intérêts légitimes)")),
+    "donnees_sensibles": (_sensitive, "catégorie de données sensibles non reconnue : à préciser (donnees_sensibles)"),
+    "transferts_hors_ue": (lambda v: [] if _yes_no(v) is False else None,
+                           "transfert hors UE : pays et garantie à saisir à la main (transferts_hors_ue)"),
+    "duree_conservation": (_retention, ("durée non reconnue (ex. « 5 ans », « 6 mois après la clôture ») : à saisir "
+                                       "en duree_conservation")),
+    "sort_final": (_final, "sort final non reconnu (effacement, anonymisation, archivage intermédiaire ou définitif)"),
+    "information_personnes": (_information, "oui/non attendu"),
+    "aipd": (_dpia, "AIPD : date de réalisation attendue (aipd.realisee_le)"),
+    "sous_traitants": (lambda v: None, ("prestataires : à déclarer en acteurs puis en sous_traitants "
+                                       "(contrat, instructions)")),
+}
+FIELDS = frozenset(PARSERS)
+
+
 def _convert(field_name: str, value: str, column: str, row: _Row, treatment: dict[str, Any]) -> None:
-    if field_name in ("id", "nom", "commentaire"):
-        treatment[field_name] = value
-    elif field_name == "finalites":
-        treatment[field_name] = _split(value, commas=False)
-    elif field_name in ("personnes_concernees", "categories_donnees", "destinataires", "mesures_securite"):
-        treatment[field_name] = _split(value)
-    elif field_name == "cree_le":
-        day = parse_date(value)
-        if day:
-            treatment["cree_le"] = day.isoformat()
-        else:
-            row.drop(column, value, "date non reconnue (attendu AAAA-MM-JJ ou JJ/MM/AAAA)")
-    elif field_name == "statut":
-        key = normalise(value)
-        if key in ("actif", "active", "en cours", "en production"):
-            treatment["statut"] = "actif"
-        elif key in ("clos", "close", "arrete", "termine", "supprime"):
-            treatment["statut"] = "clos"
-        else:
-            row.drop(column, value, "statut non reconnu (actif ou clos)")
-    elif field_name == "base_legale":
-        key = normalise(value)
-        found = next((basis for words, basis in _BASES if all(w in key for w in words)), None)
-        if found:
-            treatment["base_legale"] = found
-        else:
-            row.drop(column, value, "base légale non reconnue (art. 6(1) : consentement, contrat, obligation légale, "
-                                    "intérêts vitaux, mission d'intérêt public, intérêts légitimes)")
-    elif field_name == "donnees_sensibles":
-        if _yes_no(value) is False:
-            treatment["donnees_sensibles"] = []
-            return
-        key = normalise(value)
-        found = sorted({kind for needle, kind in _SENSITIVE if needle in key})
-        if found:
-            treatment["donnees_sensibles"] = found
-        else:
-            row.drop(column, value, "catégorie de données sensibles non reconnue : à préciser (donnees_sensibles)")
-    elif field_name == "transferts_hors_ue":
-        if _yes_no(value) is False:
-            treatment["transferts_hors_ue"] = []
-        else:
-            row.drop(column, value, "transfert hors UE : pays et garantie à saisir à la main (transferts_hors_ue)")
-    elif field_name == "duree_conservation":
-        duration = parse_duration(value)
-        if duration:
-            treatment["duree_conservation"] = duration if len(duration) > 1 else duration["duree"]
-        else:
-            row.drop(column, value, "durée non reconnue (ex. « 5 ans », « 6 mois après la clôture ») : à saisir "
-                                    "en duree_conservation")
-    elif field_name == "sort_final":
-        key = normalise(value)
-        found = next((final for needle, final in _FINAL.items() if needle in key), None)
-        if found:
-            treatment["sort_final"] = found
-        else:
-            row.drop(column, value, "sort final non reconnu (effacement, anonymisation, archivage intermédiaire "
-                                    "ou définitif)")
-    elif field_name == "information_personnes":
-        answer = _yes_no(value)
-        if answer is None:
-            row.drop(column, value, "oui/non attendu")
-        else:
-            treatment["information_personnes"] = {"realisee": answer}
-    elif field_name == "aipd":
-        day = parse_date(re.sub(r"^\D*", "", value)) if re.search(r"\d", value) else None
-        if day:
-            treatment["aipd"] = {"realisee_le": day.isoformat()}
-        elif _yes_no(value) is False:
-            return  # no DPIA: nothing to record, the rules judge whether one was needed
-        else:
-            row.drop(column, value, "AIPD : date de réalisation attendue (aipd.realisee_le)")
-    elif field_name == "sous_traitants":
-        row.drop(column, value, "prestataires : à déclarer en acteurs puis en sous_traitants (contrat, instructions)")
+    parse, why = PARSERS[field_name]
+    result = parse(value)
+    if result is None:
+        row.drop(column, value, why)
+    elif result is not _NOTHING:
+        treatment[field_name] = result
 
 
 def import_table(header: list[str], rows: list[tuple[int, list[str]]], commune: str,

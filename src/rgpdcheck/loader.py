@@ -233,16 +233,13 @@ class _Builder:
             anchor = self.anchors[event.anchor] = _Anchor(line)
             self.recording.append((path, anchor))
             size_before = self.visited
-        if self.recording:
-            self._record(path, line)
-        else:
-            self.lines[path] = line
+        self._record(path, line)
         if isinstance(event, yaml.ScalarEvent):
-            result = self._scalar(event, line)
+            result = self._scalar(event)
         elif isinstance(event, yaml.MappingStartEvent):
-            result = self._mapping(event, path, line)
+            result = self._mapping(event, path)
         else:
-            result = self._sequence(event, path, line)
+            result = self._sequence(event, path)
         if anchor is not None:
             self.recording.pop()
             anchor.value, anchor.size = result, self.visited - size_before + 1
@@ -261,7 +258,7 @@ class _Builder:
             self._record(path + relative, where)
         return anchor.value
 
-    def _scalar(self, event: Any, line: int) -> Any:
+    def _scalar(self, event: Any) -> Any:
         tag, value = event.tag, event.value
         if tag is None or tag == "!":
             if not event.implicit[0]:
@@ -279,7 +276,7 @@ class _Builder:
         constructor = self.constructor.yaml_constructors[tag]
         return constructor(self.constructor, yaml.ScalarNode(tag, value, event.start_mark, event.end_mark))
 
-    def _sequence(self, event: Any, path: Path_, line: int) -> Any:
+    def _sequence(self, event: Any, path: Path_) -> Any:
         bad = event.tag not in (None, "!") and event.tag not in _SEQ_TAGS
         items = []
         get = self.loader.get_event
@@ -287,7 +284,7 @@ class _Builder:
             items.append(self.value(next_event, path + (len(items),)))
         return self._bad_tag(event.tag, event) if bad else items
 
-    def _mapping(self, event: Any, path: Path_, line: int) -> Any:
+    def _mapping(self, event: Any, path: Path_) -> Any:
         bad = event.tag not in (None, "!") and event.tag not in _MAP_TAGS
         merged: dict[Any, Any] = {}  # `<<: *anchor` defaults, overridden by explicit keys
         merge_lines: list[int] = []
@@ -301,7 +298,7 @@ class _Builder:
                 merge_lines.append(key_line)
                 continue
             if isinstance(key_event, yaml.ScalarEvent):
-                key = self._scalar(key_event, key_line)
+                key = self._scalar(key_event)
             elif isinstance(key_event, yaml.AliasEvent) and not isinstance(
                     (key := self._alias(key_event, path + ("<<alias>>",), key_line)), (dict, list)):
                 pass
@@ -317,9 +314,7 @@ class _Builder:
                 self.value(value_event, path + ("<<duplicate>>",))
                 continue
             result[key] = self.value(value_event, path + (key,))
-            self.lines[path + (key,)] = key_line
-            for anchor_path, anchor in self.recording:
-                anchor.lines.append(((path + (key,))[len(anchor_path):], key_line))
+            self._record(path + (key,), key_line)
         # inherited keys are located where they are inherited, not at the anchor
         for k in merged:
             if k not in result:
@@ -328,7 +323,7 @@ class _Builder:
 
     def _merge(self, event: Any, path: Path_, line: int, merged: dict[Any, Any]) -> None:
         if isinstance(event, yaml.SequenceStartEvent):
-            sources = self._sequence(event, path + (_MERGE_TAG,), line)
+            sources = self._sequence(event, path + (_MERGE_TAG,))
         else:
             sources = [self.value(event, path + (_MERGE_TAG,))]
         for value in sources if isinstance(sources, list) else [sources]:

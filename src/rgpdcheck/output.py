@@ -35,19 +35,44 @@ def check_targets(targets: list[str], inputs: list[str]) -> None:
 
 
 def write_atomic(target: str, text: str) -> None:
+    """Write `text` to `target` whole, replacing it if it exists (its mode kept)."""
     path = Path(target)
-    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    temp = _temporary(path, text, path.stat().st_mode & 0o777 if path.exists() else None)
+    try:
+        os.replace(temp, path)
+    except BaseException:
+        temp.unlink(missing_ok=True)
+        raise
+
+
+def write_new(target: str, text: str) -> bool:
+    """Create `target` whole with `text`; False, and nothing written, if it already exists.
+
+    The complete temporary file is hard-linked to its name, which fails rather than
+    replace a file created meanwhile (rename would replace it)."""
+    path = Path(target)
+    temp = _temporary(path, text, None)
+    try:
+        os.link(temp, path)
+        return True
+    except FileExistsError:
+        return False
+    finally:
+        temp.unlink(missing_ok=True)
+
+
+def _temporary(path: Path, text: str, mode: int | None) -> Path:
+    """A complete copy of `text` beside `path`, with `mode` (else the umask's default)."""
+    fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    temp = Path(name)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
             handle.write(text)
-        if path.exists():
-            os.chmod(temp, path.stat().st_mode & 0o777)
-        else:
-            os.chmod(temp, 0o666 & ~_umask())
-        os.replace(temp, path)
+        os.chmod(temp, mode if mode is not None else 0o666 & ~_umask())
     except BaseException:
-        Path(temp).unlink(missing_ok=True)
+        temp.unlink(missing_ok=True)
         raise
+    return temp
 
 
 def _umask() -> int:

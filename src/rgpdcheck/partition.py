@@ -127,8 +127,9 @@ def evaluate(rules: Iterable[Rule], facts: list[dict[str, Any]], size: int = PAR
     if len(facts) < 2 * size:
         return engine.evaluate(rules, facts)
     replicated = replicated_kinds(rules)
-    safe = [r for r in rules if partition_safe(r, replicated)]
-    whole = [r for r in rules if not partition_safe(r, replicated)]
+    safe, whole = [], []
+    for rule in rules:
+        (safe if partition_safe(rule, replicated) else whole).append(rule)
     groups = partitions(facts, replicated, size)
     matches: set[engine.Match] = set()
     for done, group in enumerate(groups, 1):

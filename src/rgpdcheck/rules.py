@@ -145,14 +145,12 @@ def _load_file(path: Path) -> list[Rule]:
     out = []
     for spec in family.regles:
         try:
-            patterns = compile_condition(spec)
-            if spec.echeance is not None:
-                kind = next(e["kind"] for p in spec.condition["all"] for k, e in p.items() if k == spec.lieu.alias)
-                if spec.echeance not in FACT_FIELDS[kind]:
-                    raise ValueError(f"échéance : champ « {spec.echeance} » inconnu pour les faits « {kind} »")
+            rule = Rule(spec, family.famille, family.titre, str(path), compile_condition(spec))
+            if spec.echeance is not None and spec.echeance not in FACT_FIELDS[rule.subject_kind]:
+                raise ValueError(f"échéance : champ « {spec.echeance} » inconnu pour les faits « {rule.subject_kind} »")
         except ValueError as exc:
             raise RuleFileError(f"{path}: règle « {spec.id} » : {exc}") from None
-        out.append(Rule(spec, family.famille, family.titre, str(path), patterns))
+        out.append(rule)
     return out
 
 
