@@ -108,3 +108,37 @@ def test_cli_bad_input(cli, tmp_path):
     bad.write_text("version: 1\ncommune: bruges\ntraitements: 3\n", encoding="utf-8")
     result = cli("echeances", str(bad))
     assert result.exit_code == 2 and f"{bad}:3" in result.stderr
+
+
+def test_many_deadline_evaluations_in_one_process_do_not_crash_the_engine():
+    """durable_rules 2.0.28 crashed CI (segmentation fault in assert_facts) on deadline
+    rules: when the last join of an `$and` is false, it reads past the rule's expressions
+    (docs/engine.md, engine._guard_joins). This loop of echeance-effacement-information-commune
+    alone crashed every time with the package installed, before the guard. It runs in a
+    child process: a crash must fail this test, not kill the test run."""
+    import os
+    import subprocess
+    import sys
+
+    import rgpdcheck
+
+    script = (
+        "from datetime import date\n"
+        "from pathlib import Path\n"
+        "from rgpdcheck.echeances import load_deadline_rules, upcoming\n"
+        "from rgpdcheck.loader import load_document\n"
+        "from rgpdcheck.rules import load_rules\n"
+        "from rgpdcheck.validate import validate\n"
+        "rules = tuple(r for r in load_deadline_rules() if r.id == 'echeance-effacement-information-commune')\n"
+        "ids = {r.id for r in load_rules()}\n"
+        f"files = sorted(Path({str(FIXTURES)!r}).glob('*.yaml'))\n"
+        "for _ in range(20):\n"
+        "    for f in files:\n"
+        "        upcoming(validate(load_document(str(f)), None, date(2026, 1, 1), ids), 30, rules)\n"
+        "print('ok')\n"
+    )
+    for seed in ("1", "6"):
+        # the child imports the same rgpdcheck as this test (installed in CI, src/ here)
+        env = {**os.environ, "PYTHONHASHSEED": seed, "PYTHONPATH": str(Path(rgpdcheck.__file__).parents[1])}
+        done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, check=False)
+        assert done.returncode == 0 and done.stdout.strip() == "ok", done.stderr[-1500:]

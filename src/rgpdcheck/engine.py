@@ -116,7 +116,8 @@ def evaluate(rules: Iterable[EngineRule], facts: list[dict[str, Any]]) -> set[Ma
         _CONTROL_RULE: {"all": [sentinel], "run": lambda c: completed.append(True)},
     }
     for rule in rules:
-        definition[rule.id] = {"all": [sentinel, *copy.deepcopy(list(rule.patterns))], "run": action_for(rule.id)}
+        definition[rule.id] = {"all": [sentinel, *_guard_joins(copy.deepcopy(list(rule.patterns)))],
+                               "run": action_for(rule.id)}
     name = f"rgpdcheck_{os.getpid()}_{next(_names)}"
     with _lock:
         host = _Host()
@@ -141,6 +142,41 @@ def evaluate(rules: Iterable[EngineRule], facts: list[dict[str, Any]]) -> set[Ma
             finally:
                 _native.delete_ruleset(ruleset._handle)
     return matches
+
+
+# An always-true join: no fact a rule names is of the sentinel's kind. (Not on `id`: the
+# engine reads a stored fact's id from the caller's freed JSON text, a use after free.)
+_TRUE_JOIN = {"$neq": {"kind": {SENTINEL_ALIAS: "kind"}}}
+
+
+def _guard_joins(patterns: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Put an always-true join after the last join of every `$and`.
+
+    durable_rules 2.0.28 (events.c, reduceExpressionSequence): when the last join of an
+    `$and` is false, the short-circuit looks for the closing OP_END from the expression it
+    just left, one step too far, and reads on past the end of the rule's expressions until
+    some byte happens to equal OP_END. Usually that byte is near and the answer is right;
+    at the end of the node pool it is a segmentation fault (seen in CI, found with
+    valgrind: docs/engine.md). A join after the last one leaves the scan a step to take.
+    """
+    aliases = {next(iter(p)).partition("$")[0] for p in patterns} | {SENTINEL_ALIAS}
+
+    def joins(term: Any) -> bool:
+        if isinstance(term, dict):
+            return any(k in aliases or joins(v) for k, v in term.items())
+        return isinstance(term, list) and any(joins(t) for t in term)
+
+    out = []
+    for pattern in patterns:
+        (key, expression), = pattern.items()
+        terms = expression.get("$and") if isinstance(expression, dict) and len(expression) == 1 else None
+        if isinstance(terms, list):
+            last = max((i for i, t in enumerate(terms) if next(iter(t)) not in ("$and", "$or") and joins(t)),
+                       default=None)
+            if last is not None:
+                pattern = {key: {"$and": [*terms[:last + 1], _TRUE_JOIN, *terms[last + 1:]]}}
+        out.append(pattern)
+    return out
 
 
 def _assert(ruleset: Any, facts: list[dict[str, Any]]) -> None:
