@@ -17,9 +17,10 @@ from strategies import registers
 
 from rgpdcheck.audit import AuditResult, audit_register, exit_code
 from rgpdcheck.errors import InputErrors
-from rgpdcheck.formatters import FORMATTERS
+from rgpdcheck.formatters import render
+from rgpdcheck.reports import AuditReport
 from rgpdcheck.loader import parse_document
-from rgpdcheck.rules import load_rules
+from rgpdcheck.rulebook import load as load_rules
 from rgpdcheck.validate import validate
 
 RULES = load_rules()
@@ -50,8 +51,8 @@ def test_any_valid_register_audits_with_exit_0_or_1(data):
 @given(registers())
 def test_same_register_gives_byte_identical_json(data):
     first, second = audit(data), audit(data)
-    assert FORMATTERS["json"]([first], RULES) == FORMATTERS["json"]([second], RULES)
-    assert FORMATTERS["sarif"]([first], RULES) == FORMATTERS["sarif"]([second], RULES)
+    assert render("json", AuditReport([first], RULES)) == render("json", AuditReport([second], RULES))
+    assert render("sarif", AuditReport([first], RULES)) == render("sarif", AuditReport([second], RULES))
 
 
 @given(registers(), st.randoms(use_true_random=False))

@@ -13,16 +13,9 @@ import io
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from .liability import determine_all, load_liability_rules
+from .liability import determine_all
 from .validate import Register
-
-_SENSITIVE = {
-    "sante": "santé", "origine_raciale_ethnique": "origine raciale ou ethnique", "opinions_politiques": "opinions politiques",
-    "convictions_religieuses": "convictions religieuses ou philosophiques", "appartenance_syndicale": "appartenance syndicale",
-    "genetique": "données génétiques", "biometrique": "données biométriques", "vie_sexuelle": "vie sexuelle",
-    "orientation_sexuelle": "orientation sexuelle", "infractions_condamnations": "infractions et condamnations (art. 10)",
-    "nir": "NIR (numéro de sécurité sociale)",
-}
+from .vocabulary import METROPOLE, METROPOLE_NAME, SENSITIVE_LABELS
 _BASES = {
     "consentement": "consentement (art. 6(1)(a))", "contrat": "contrat (art. 6(1)(b))",
     "obligation_legale": "obligation légale (art. 6(1)(c))", "interets_vitaux": "intérêts vitaux (art. 6(1)(d))",
@@ -63,8 +56,7 @@ class _Context:
     def __init__(self, register: Register):
         model = register.model
         self.commune = register.contract.nom
-        self.names = {a.id: a.nom or a.id for a in model.acteurs}
-        self.names.update({model.commune: register.contract.nom, "metropole": "Bordeaux Métropole"})
+        self.names = register.actor_names()
         dpos = [d for d in model.dpo if model.commune in d.organismes]
         self.dpo = _join(d.nom or d.id for d in dpos)
 
@@ -90,7 +82,7 @@ def _sensitive(t: Any, _: _Context) -> str:
         return ""
     if not t.donnees_sensibles:
         return "aucune"
-    text = _join(_SENSITIVE.get(s, s) for s in t.donnees_sensibles)
+    text = _join(SENSITIVE_LABELS.get(s, s) for s in t.donnees_sensibles)
     return f"{text} — {t.exception_art9}" if t.exception_art9 else text
 
 
@@ -101,7 +93,7 @@ def _processors(t: Any, ctx: _Context) -> str:
 
 def _joint(t: Any, ctx: _Context) -> str:
     role = t.metropole.role_declare if t.metropole else None
-    return "Bordeaux Métropole" if role == "responsable_conjoint" else ""
+    return METROPOLE_NAME if role == "responsable_conjoint" else ""
 
 
 def _dpia(t: Any, _: _Context) -> str:
@@ -158,15 +150,14 @@ PROCESSOR_HEADERS = [
 def processor_rows(registers: list[Register]) -> list[list[str]]:
     """Bordeaux Métropole's register as processor (art. 30(2)): a row per treatment for which
     the liability rules find it processor, over every register given."""
-    rules = load_liability_rules()
     rows = []
     for register in registers:
         ctx = _Context(register)
-        determinations = determine_all(register, rules)
+        determinations = determine_all(register)
         for t in _existing(register):
-            if "metropole" not in determinations[t.id].roles.get("processors", []):
+            if METROPOLE not in determinations[t.id].roles.get("processors", []):
                 continue
-            rows.append(["Bordeaux Métropole", ctx.commune, ctx.dpo, t.id, t.nom, _join(t.finalites),
+            rows.append([METROPOLE_NAME, ctx.commune, ctx.dpo, t.id, t.nom, _join(t.finalites),
                          _processors(t, ctx), _transfers(t, ctx), _join(t.mesures_securite)])
     return rows
 

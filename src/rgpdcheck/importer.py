@@ -21,7 +21,7 @@ from typing import Any
 import yaml
 
 from .errors import InputError, InputErrors
-from .facts import normalise_text as normalise
+from .normalise import normalise_text as normalise
 from .loader import read_bytes
 
 MAX_CSV_BYTES = 32 * 1024 * 1024
