@@ -18,10 +18,11 @@ from strategies import registers
 from rgpdcheck.audit import AuditResult, audit_register, exit_code
 from rgpdcheck.errors import InputErrors
 from rgpdcheck.formatters import render
-from rgpdcheck.reports import AuditReport
 from rgpdcheck.loader import parse_document
+from rgpdcheck.reports import AuditReport
 from rgpdcheck.rulebook import load as load_rules
 from rgpdcheck.validate import validate
+from rgpdcheck.vocabulary import SEVERITIES, SEVERITY_RANK
 
 RULES = load_rules()
 RULE_IDS = {r.id for r in RULES}
@@ -42,9 +43,15 @@ def keys(result: AuditResult) -> Counter:
 
 
 @given(registers())
-def test_any_valid_register_audits_with_exit_0_or_1(data):
+def test_any_valid_register_audits_and_exits_by_its_findings(data):
+    """Every finding lies on a line of the file, and the exit code is 1 exactly when a
+    counted finding reaches the --fail-on severity."""
+    lines = dump(data).count("\n")
     result = audit(data)
-    assert exit_code([result], "erreur") in (0, 1)
+    assert all(1 <= f.line <= lines for f in result.findings)
+    for fail_on in SEVERITIES:
+        reached = [f for f in result.findings if f.counted and SEVERITY_RANK[f.severity] <= SEVERITY_RANK[fail_on]]
+        assert exit_code([result], fail_on) == (1 if reached else 0)
     assert all(1 <= f.line <= len(dump(data).splitlines()) for f in result.findings)
 
 

@@ -15,13 +15,7 @@ from typing import Any
 
 from .liability import determine_all
 from .validate import Register
-from .vocabulary import METROPOLE, METROPOLE_NAME, SENSITIVE_LABELS
-_BASES = {
-    "consentement": "consentement (art. 6(1)(a))", "contrat": "contrat (art. 6(1)(b))",
-    "obligation_legale": "obligation légale (art. 6(1)(c))", "interets_vitaux": "intérêts vitaux (art. 6(1)(d))",
-    "mission_interet_public": "mission d'intérêt public (art. 6(1)(e))",
-    "interets_legitimes": "intérêts légitimes (art. 6(1)(f))",
-}
+from .vocabulary import METROPOLE, METROPOLE_NAME, label
 _ISO_UNITS = {"Y": ("an", "ans"), "M": ("mois", "mois"), "W": ("semaine", "semaines"), "D": ("jour", "jours")}
 
 
@@ -82,7 +76,7 @@ def _sensitive(t: Any, _: _Context) -> str:
         return ""
     if not t.donnees_sensibles:
         return "aucune"
-    text = _join(SENSITIVE_LABELS.get(s, s) for s in t.donnees_sensibles)
+    text = _join(label("donnees_sensibles", s) for s in t.donnees_sensibles)
     return f"{text} — {t.exception_art9}" if t.exception_art9 else text
 
 
@@ -114,7 +108,7 @@ CONTROLLER_COLUMNS: list[Column] = [
     ("Responsable conjoint", _joint),
     ("Délégué à la protection des données", lambda t, c: c.dpo),
     ("Finalités", lambda t, c: _join(t.finalites)),
-    ("Base légale", lambda t, c: _BASES.get(t.base_legale or "", t.base_legale or "")),
+    ("Base légale", lambda t, c: label("base_legale", t.base_legale) if t.base_legale else ""),
     ("Catégories de personnes concernées", lambda t, c: _join(t.personnes_concernees)),
     ("Catégories de données", lambda t, c: _join(t.categories_donnees)),
     ("Données sensibles", _sensitive),

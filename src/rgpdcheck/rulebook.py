@@ -22,17 +22,14 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from . import engine, partition
+from . import engine, packagedata, partition
 from .condition import Condition, compile_condition
 from .errors import RuleFileError
 from .fact_schema import FACT_FIELDS, REGISTER_KINDS, FactSet
 from .loader import Document
 from .vocabulary import Severity
-
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 RuleKind = Literal["audit", "echeance", "responsabilite"]
 
@@ -235,8 +232,8 @@ def load(kind: RuleKind = "audit", directory: Path | None = None) -> tuple[Rule,
 
 def _load_file(path: Path, first: int) -> list[Rule]:
     try:
-        data = RuleFile.model_validate(yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader))
-    except (yaml.YAMLError, ValidationError) as exc:
+        data = RuleFile.model_validate(packagedata.parse(path.read_text(encoding="utf-8")))
+    except (packagedata.YAMLError, ValidationError) as exc:
         raise RuleFileError(f"{path}: fichier de règles invalide : {exc}") from None
     out = []
     for raw in data.regles:
