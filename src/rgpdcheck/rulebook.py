@@ -198,12 +198,13 @@ def cite_clause(clause: str) -> str:
     return f"Avenant {clause}"
 
 
-def default_rules_dir() -> Path:
-    """The repository's `rules/` when running from a source checkout (so that an edit to a
-    rule file is seen at once, installed or not), else the copy shipped in the package."""
-    source = Path(__file__).resolve().parents[2] / "rules"
-    if (source.parent / "pyproject.toml").is_file() and source.is_dir():
-        return source
+def default_rules_dir(module: Path = Path(__file__)) -> Path:
+    """The checkout's `rules/` when the package runs from a source checkout (an editable
+    install, the README's test command), so an edited rule is seen at once; else the copy
+    shipped in the package (a plain `pip install .`)."""
+    checkout = module.resolve().parents[2]
+    if (checkout / "pyproject.toml").is_file() and (checkout / "rules").is_dir():
+        return checkout / "rules"
     return Path(str(resources.files("rgpdcheck").joinpath("rules")))
 
 
