@@ -98,7 +98,9 @@ def events(draw, index: int, treatment_ids: list[str]) -> dict:
                        "avis": draw(maybe(st.sampled_from(["favorable", "conforme", "reserve", "defavorable", "en_attente"]))),
                        "preuve_conservee": draw(maybe(st.booleans()))})
     if kind == "step":
-        return {**base, "type": draw(st.sampled_from(STEPS)), "date": when}
+        step = draw(st.sampled_from(STEPS))
+        done_by = draw(maybe(st.sampled_from(["commune", "metropole"]))) if step == "mise_en_oeuvre" else None
+        return _clean({**base, "type": step, "date": when, "par": done_by})
     if kind == "evolution":
         return _clean({**base, "type": kind, "date": when,
                        "nature": draw(maybe(st.sampled_from(["croisement", "nouvelle_extraction"]))),

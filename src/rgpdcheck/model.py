@@ -233,6 +233,8 @@ class RedactionDce(_Evenement):
 
 class MiseEnOeuvre(_Evenement):
     type: Literal["mise_en_oeuvre"]
+    # who put it in place (V-e/3): the commune's own services or the common services (BM)
+    par: Literal["commune", "metropole"] | None = None
 
 
 class Evolution(_Evenement):
