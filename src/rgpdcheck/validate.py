@@ -127,6 +127,8 @@ def _translate(error: Any, document: Document) -> InputError:
     ctx = error.get("ctx") or {}
     value = error.get("input")
     field = _describe(loc)
+    if kind == "union_tag_invalid" and loc + ("type",) in document.lines:
+        loc = loc + ("type",)  # the event's `type:` line, wherever it is in the event
     line = document.line_of(loc)
     if kind == "extra_forbidden":
         owner = _model_at(tagged[:-1])
