@@ -55,7 +55,7 @@ def treatments(draw, index: int, actors: list[str]) -> dict:
         "justification_minimisation": draw(maybe(st.just("nécessaire à la mission"))),
         "destinataires": draw(maybe(st.lists(st.sampled_from(["service", "trésorerie"]), max_size=2))),
         "transferts_hors_ue": draw(maybe(st.lists(st.fixed_dictionaries(
-            {"pays": st.just("US")}, optional={"garantie": st.sampled_from(["clauses_types", "decision_adequation"])}),
+            {"pays": st.just("US")}, optional={"garantie": st.sampled_from(["clauses_types", "decision_adequation", "regles_entreprise", "derogation_art49"])}),
             max_size=1))),
         "duree_conservation": draw(maybe(st.sampled_from(["P3Y", "P6M"]))),
         "sort_final": draw(maybe(st.sampled_from(["effacement", "anonymisation", "archivage_intermediaire", "archivage_definitif"]))),
