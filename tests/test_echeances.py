@@ -54,15 +54,18 @@ def test_annotated_register(path):
 def test_soonest_first_with_days_left_and_overdue():
     found = upcoming(register_of(FIXTURES / "echeance-demande-reponse.yaml"), 30, RULES)
     assert [(d.finding.subject, d.due, d.days_left, d.overdue) for d in found] == [
-        ("demande:E-2", "2019-02-10", -19, True),  # received 2019-01-10: one calendar month, passed
+        # received 2019-01-10: one calendar month, to Sunday 2019-02-10, so Monday the 11th; passed
+        ("demande:E-2", "2019-02-11", -18, True),
         ("demande:E-1", "2019-03-20", 19, False),  # received 2019-02-20
     ]
 
 
 def test_a_valid_extension_moves_the_due_date_by_two_months():
     found = {d.finding.subject: d for d in upcoming(register_of(FIXTURES / "echeance-demande-reponse.yaml"), 60, RULES)}
-    assert found["demande:E-5"].due == "2019-04-20"  # received 2019-01-20, extension notified within the month
-    assert found["demande:E-2"].due == "2019-02-10"
+    # received 2019-01-20, extension notified within the month: three months, to Saturday
+    # 2019-04-20; Monday the 22nd is Easter Monday, so Tuesday the 23rd (Regulation 1182/71 art. 3(4))
+    assert found["demande:E-5"].due == "2019-04-23"
+    assert found["demande:E-2"].due == "2019-02-11"
 
 
 @given(registers(), st.integers(0, 400))
@@ -88,7 +91,7 @@ def test_cli_text_json_and_exit_codes(cli):
     path = str(FIXTURES / "echeance-demande-reponse.yaml")
     result = cli("echeances", path)
     assert result.exit_code == 1  # one deadline already passed
-    assert "dépassée de 19 j" in result.output and "dans 19 j" in result.output
+    assert "dépassée de 18 j" in result.output and "dans 19 j" in result.output
     data = json.loads(cli("echeances", path, "--format", "json").output)
     assert data["within_days"] == 30 and data["as_of"] == "2019-03-01"
     assert [d["status"] for d in data["deadlines"]][:2] == ["depassee", "a_venir"]
@@ -100,7 +103,7 @@ def test_cli_text_json_and_exit_codes(cli):
 def test_cli_other_formats(cli, fmt):
     result = cli("echeances", str(FIXTURES / "echeance-demande-reponse.yaml"), "--format", fmt)
     assert result.exit_code == 1
-    assert "2019-02-10" in result.output and "echeance-demande-reponse" in result.output
+    assert "2019-02-11" in result.output and "echeance-demande-reponse" in result.output
 
 
 def test_cli_bad_input(cli, tmp_path):

@@ -65,4 +65,4 @@ def test_facts_of_generated_registers_match_the_schema(data):
 def test_a_fact_with_a_field_too_many_is_caught():
     assert wrong_fields([{"id": "mesure:x", "kind": "mesure", "tid": "T", "nom": "n", "autre": 1}])
     assert wrong_fields([{"id": "mesure:x", "kind": "mesure", "tid": "T"}])
-    assert wrong_fields([{"id": "mesure:x", "kind": "mesure", "tid": "T", "nom": "n"}]) == []
+    assert wrong_fields([{"id": "mesure:x", "kind": "mesure", "tid": "T", "nom": "n", "nature": "autre"}]) == []

@@ -77,7 +77,21 @@ def test_all_problems_of_a_file_are_reported_together(tmp_path):
 
 def test_unknown_commune_with_contract_block_is_accepted(tmp_path):
     path = tmp_path / "registre.yaml"
-    path.write_text("version: 1\ncommune: villeneuve\ncontrat: {avenant: 1, date_effet: 2019-01-01}\n", encoding="utf-8")
+    path.write_text("version: 1\ncommune: villeneuve\ncontrat: {avenant: 1, date_effet: 2019-01-01, "
+                    "violations_confiees_metropole: true, dpo_mutualise: false}\n", encoding="utf-8")
     register = validate(load_document(str(path)), None, TODAY)
     assert register.contract.date_effet.isoformat() == "2019-01-01"
     assert register.contract.source == "registre"
+    assert (register.contract.violations_confiees_metropole, register.contract.dpo_mutualise) == (True, False)
+
+
+def test_unknown_commune_must_state_the_deliberation_options(tmp_path):
+    """Breach delegation and a shared DPO are each commune's choice: never assumed."""
+    path = tmp_path / "registre.yaml"
+    path.write_text("version: 1\ncommune: villeneuve\ncontrat: {avenant: 1, date_effet: 2019-01-01, "
+                    "dpo_mutualise: true}\n", encoding="utf-8")
+    with pytest.raises(InputErrors) as caught:
+        validate(load_document(str(path)), None, TODAY)
+    [error] = caught.value.errors
+    assert error.line == 3 and "« violations_confiees_metropole »" in error.message
+    assert "dpo_mutualise" not in error.message

@@ -45,6 +45,11 @@ class Contract:
     source: str  # "projet" (the commune's data file) or "registre" (a `contrat:` block)
 
 
+# The deliberation's two options, each commune's own choice (option 1: breaches delegated to
+# BM; option 2: the DPO shared with BM).
+OPTIONS = ("violations_confiees_metropole", "dpo_mutualise")
+
+
 def resolve(slug: str, block: Any, as_of: date) -> Contract | None:
     """The contract of commune `slug`, the register's `contrat:` block overriding.
 
@@ -54,7 +59,8 @@ def resolve(slug: str, block: Any, as_of: date) -> Contract | None:
     overrides = {k: v for k, v in (block.model_dump() if block else {}).items() if v is not None}
     if known is None and "date_effet" not in overrides:
         return None
-    base: dict[str, Any] = {"nom": slug, "violations_confiees_metropole": True, "dpo_mutualise": True}
+    # outside the known avenants the deliberation's options must be stated (validate.py says so)
+    base: dict[str, Any] = {"nom": slug, "violations_confiees_metropole": False, "dpo_mutualise": False}
     if known is not None:
         base = {
             "nom": known["nom"],

@@ -46,7 +46,7 @@ FACT_FIELDS: dict[str, frozenset[str]] = {
         "information_commune",
     }),
     "finalite": frozenset({"tid", "texte", "libelle", "rang"}),
-    "mesure": frozenset({"tid", "nom"}),
+    "mesure": frozenset({"tid", "nom", "nature"}),
     "transfert": frozenset({"tid", "pays", "garantie"}),
     "derogation": frozenset({"regle", "tid", "motif", "jour_fin"}),
     "violation": frozenset({

@@ -20,7 +20,7 @@ from typing import Any
 
 from . import vocabulary
 from .contract import parameter
-from .dates import add_months, day, end_of_day
+from .dates import day, end_of_day, end_of_period_in_months
 from .fact_schema import ABSENT, FactSet
 from .model import PARIS, Traitement, event_date
 from .normalise import normalise_text
@@ -187,13 +187,13 @@ def _request_facts(out: FactSet, e: Any, path: tuple[Any, ...], ctx: _Context) -
     if e.recue_le is None:
         return
     months = parameter("delai_reponse_demande_mois")
-    limit = add_months(e.recue_le, months)
+    limit = end_of_period_in_months(e.recue_le, months)
     extension = e.prolongation
     extended = (extension is not None and extension.motif and _known(extension.notifiee_le, ctx.as_of) is not None
                 and extension.notifiee_le <= limit)
     if extended:
         # art. 12(3): two further months, when the person was told within the first
-        limit = add_months(e.recue_le, months + parameter("prolongation_reponse_demande_mois"))
+        limit = end_of_period_in_months(e.recue_le, months + parameter("prolongation_reponse_demande_mois"))
     answered = _known(e.repondue_le, ctx.as_of)
     _add_event(
         out, "demande", e, path,
@@ -284,6 +284,21 @@ _EVENT_FACTS = {
 }
 
 
+# Words that name the measures art. 32(1)(a) cites first (« la pseudonymisation et le chiffrement »),
+# matched on each word's start so that « chiffrement TLS », « données chiffrées » or « pseudonymiser »
+# count, in French or English.
+_MEASURE_WORDS = (("chiffr", "chiffrement"), ("crypt", "chiffrement"), ("encrypt", "chiffrement"),
+                  ("pseudonym", "pseudonymisation"))
+
+
+def _measure_kind(words: str) -> str:
+    for word in words.split():
+        for start, kind in _MEASURE_WORDS:
+            if word.startswith(start):
+                return kind
+    return "autre"
+
+
 def _treatment_facts(out: FactSet, t: Traitement, path: tuple[Any, ...], commune: str,
                      actor_types: dict[str, str], actor_names: dict[str, str], date_effet: date) -> None:
     sensitive = set(t.donnees_sensibles or [])
@@ -348,6 +363,8 @@ def _treatment_facts(out: FactSet, t: Traitement, path: tuple[Any, ...], commune
     for rank, purpose in enumerate(t.finalites):
         out.add("finalite", f"{t.id}#{rank}", path + ("finalites", rank), tid=t.id, texte=normalise_text(purpose), libelle=purpose, rang=rank + 1)
     for rank, measure in enumerate(t.mesures_securite):
-        out.add("mesure", f"{t.id}#{rank}", path + ("mesures_securite", rank), tid=t.id, nom=normalise_text(measure).replace(" ", "_"))
+        words = normalise_text(measure)
+        out.add("mesure", f"{t.id}#{rank}", path + ("mesures_securite", rank), tid=t.id, nom=words.replace(" ", "_"),
+                nature=_measure_kind(words))
     for rank, transfer in enumerate(t.transferts_hors_ue or []):
         out.add("transfert", f"{t.id}#{rank}", path + ("transferts_hors_ue", rank), tid=t.id, pays=transfer.pays, garantie=transfer.garantie or ABSENT)

@@ -71,7 +71,14 @@ def validate(document: Document, as_of: date | None, today: date, rule_ids: set[
     contract = contract_mod.resolve(model.commune, model.contrat, day)
     if contract is None:
         known = ", ".join(sorted(contract_mod.communes()))
-        errors.append(InputError(file, document.line_of(("commune",)), f"commune « {model.commune} » inconnue : ajoutez un bloc « contrat: » avec au moins « date_effet », ou utilisez l'une de : {known}"))
+        errors.append(InputError(file, document.line_of(("commune",)), f"commune « {model.commune} » inconnue : ajoutez un bloc « contrat: » avec « date_effet », « violations_confiees_metropole » et « dpo_mutualise », ou utilisez l'une de : {known}"))
+    elif model.commune not in contract_mod.communes():
+        # the deliberation's two options are each commune's choice: never assumed
+        missing = [k for k in contract_mod.OPTIONS if getattr(model.contrat, k, None) is None]
+        if missing:
+            errors.append(InputError(file, document.line_of(("contrat",)), "commune hors des avenants connus : "
+                                     "précisez dans « contrat: » les choix de sa délibération (true ou false) : "
+                                     + ", ".join(f"« {k} »" for k in missing)))
     if errors:
         raise InputErrors(errors)
     assert contract is not None
