@@ -23,7 +23,7 @@ def test_findings_exit_1(cli):
     assert result.exit_code == 1
     assert "va1-infractions-base-inadaptee" in result.stdout
     assert "Traitement T-MUNICIPOL" in result.stdout
-    assert "constat(s)" in result.stdout.splitlines()[-2]
+    assert " constats : " in " ".join(result.stdout.splitlines()[-4:])  # the summary, at the end
 
 
 def test_fail_on_threshold(cli, tmp_path):

@@ -176,7 +176,7 @@ def test_several_formats_in_one_run(cli, tmp_path):
     assert result.exit_code == 1
     check_sarif(sarif.read_text(encoding="utf-8"))
     ET.fromstring(junit.read_text(encoding="utf-8"))
-    assert "constat(s)" in result.stdout
+    assert " constats : " in result.stdout
     assert not list(tmp_path.glob(".*.tmp"))  # atomic writes leave no temporary file
 
 

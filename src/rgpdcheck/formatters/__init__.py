@@ -18,6 +18,7 @@ FORMATS: dict[str, tuple[str, tuple[str, ...]]] = {
     "junit": ("junit", ("audit", "deadlines")),
     "github": ("github", ("audit", "deadlines")),
     "html": ("html", ("audit", "deadlines")),
+    "parsable": ("parsable", ("audit", "deadlines")),
 }
 
 

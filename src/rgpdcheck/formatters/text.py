@@ -1,81 +1,107 @@
-"""Text output for a person: the audit as a table per treatment then a summary, the
-deadlines soonest first, a liability answer with its reasoning and the clauses quoted."""
+"""Text output for a person, wrapped to the terminal (COLUMNS honoured, 80 columns at least):
+the audit as one block per finding grouped by treatment, then a summary; the deadlines soonest
+first; a liability answer with its reasoning and the clauses quoted."""
 
 from __future__ import annotations
 
+import shutil
 import textwrap
 from itertools import groupby
 from typing import Any
-
-from tabulate import tabulate
 
 from ..audit import summary
 from ..clauses import clauses
 from ..reports import AuditReport, DeadlineReport, LiabilityReport
 
-_WIDTH = 60
+MIN_COLUMNS = 80
 
 
-def _wrap(text: str, width: int = _WIDTH) -> str:
-    return "\n".join(textwrap.wrap(text, width)) or text
+def columns() -> int:
+    """The terminal's width (COLUMNS when set), never under 80 columns."""
+    return max(MIN_COLUMNS, shutil.get_terminal_size((MIN_COLUMNS, 24)).columns)
+
+
+def _lines(text: str, width: int, indent: str = "", first: str | None = None) -> list[str]:
+    """`text` wrapped to `width` columns, long words broken, so no line exceeds it."""
+    return textwrap.wrap(text, width, initial_indent=indent if first is None else first, subsequent_indent=indent,
+                         break_long_words=True, break_on_hyphens=False) or [indent.rstrip()]
+
+
+def count(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
 
 
 def audit(report: AuditReport) -> str:
-    results = report.results
+    """One block per finding, grouped by treatment with its name, wrapped to the terminal."""
+    width = columns()
     out: list[str] = []
-    for result in results:
-        out.append(f"{result.file} — commune : {result.commune} — au {result.as_of.isoformat()}")
+    for result in report.results:
+        out += _lines(f"{result.file} — commune : {result.commune_name or result.commune} — au "
+                      f"{result.as_of.isoformat()}", width)
         if not result.findings:
-            out.append("  Aucun constat.\n")
+            out += ["  Aucun constat.", ""]
             continue
-        keyed = sorted((f for f in result.findings if f.counted), key=lambda f: (f.treatment is not None, f.treatment or "", f.line, f.rule_id))
+        names = dict(result.treatment_names)
+        keyed = sorted((f for f in result.findings if f.counted),
+                       key=lambda f: (f.treatment is not None, f.treatment or "", f.line, f.rule_id))
         for treatment, group in groupby(keyed, key=lambda f: f.treatment):
             out.append("")
-            out.append(f"Traitement {treatment}" if treatment else "Registre (constats généraux)")
-            rows = [
-                [f.line, f.severity, f.rule_id, _wrap(f.message), "\n".join(_wrap(c, 26) for c in f.citations)]
-                for f in group
-            ]
-            out.append(tabulate(rows, headers=["ligne", "gravité", "règle", "constat", "références"], tablefmt="simple_grid"))
+            title = (f"Traitement {treatment} « {names[treatment]} »" if treatment in names
+                     else (f"Traitement {treatment}" if treatment else "Registre (constats généraux)"))
+            out += _lines(title, width)
+            for f in group:
+                out += _lines(f"ligne {f.line} · {f.severity} · {f.rule_id}", width, "  ")
+                out += _lines(f.message, width, "    ")
+                out += _lines("Références : " + " ; ".join(f.citations), width, "    ")
         waived = [f for f in result.findings if not f.counted]
         if waived:
-            out.append("")
-            out.append("Constats couverts par une dérogation (non comptés)")
-            rows = [[f.line, f.treatment or "", f.rule_id, _wrap(f"{f.waiver.motif} (jusqu'au {f.waiver.jusqu_au.isoformat()})", 50)] for f in waived]
-            out.append(tabulate(rows, headers=["ligne", "traitement", "règle", "dérogation"], tablefmt="simple_grid"))
+            out += ["", "Constats couverts par une dérogation (non comptés)"]
+            for f in waived:
+                assert f.waiver is not None
+                where = f" · {f.treatment}" if f.treatment else ""
+                out += _lines(f"ligne {f.line} · {f.rule_id}{where}", width, "  ")
+                out += _lines(f"{f.waiver.motif} (jusqu'au {f.waiver.jusqu_au.isoformat()})", width, "    ")
         out.append("")
-    totals = summary(results)
+    totals = summary(report.results)
     by = totals["by_severity"]
-    line = (f"{totals['findings']} constat(s) : {by['erreur']} erreur(s), {by['avertissement']} avertissement(s), "
-            f"{by['info']} info(s) — {totals['treatments']} traitement(s) audité(s) dans {totals['files']} fichier(s).")
-    out.append(line)
+    out += _lines(f"{count(totals['findings'], 'constat', 'constats')} : {count(by['erreur'], 'erreur', 'erreurs')}, "
+                  f"{count(by['avertissement'], 'avertissement', 'avertissements')}, "
+                  f"{count(by['info'], 'information', 'informations')} — "
+                  f"{count(totals['treatments'], 'traitement audité', 'traitements audités')} dans "
+                  f"{count(totals['files'], 'fichier', 'fichiers')}.", width)
     aside = totals["set_aside"]
     if totals["waived"]:
-        out.append(f"{totals['waived']} constat(s) couvert(s) par une dérogation en cours, non compté(s).")
+        out += _lines(f"{count(totals['waived'], 'constat couvert', 'constats couverts')} par une dérogation en cours, "
+                      "non comptés.", width)
     if totals["baselined"]:
-        out.append(f"{totals['baselined']} constat(s) déjà dans la référence (--baseline), non affiché(s).")
+        out += _lines(f"{count(totals['baselined'], 'constat', 'constats')} déjà dans la référence (--baseline), "
+                      "non affichés.", width)
     if aside["traitements"] or aside["evenements"]:
-        out.append(f"Écartés car postérieurs à la date d'audit : {aside['traitements']} traitement(s), {aside['evenements']} événement(s).")
+        out += _lines(f"Écartés car postérieurs à la date d'audit : "
+                      f"{count(aside['traitements'], 'traitement', 'traitements')}, "
+                      f"{count(aside['evenements'], 'événement', 'événements')}.", width)
     return "\n".join(out) + "\n"
 
 
 def deadlines(report: DeadlineReport) -> str:
-    deadlines = report.deadlines
-    head = (f"{report.file} — commune : {report.commune_name} — échéances au {report.as_of.isoformat()} "
-            f"et dans les {report.within} jours suivants")
-    if not deadlines:
-        return f"{head}\n  Aucune échéance.\n"
-    rows = []
-    for d in deadlines:
-        when = f"dépassée de {-d.days_left} j" if d.overdue else ("aujourd'hui" if d.days_left == 0 else f"dans {d.days_left} j")
-        rows.append([d.due.replace("T", " "), when, d.finding.treatment or "registre",
-                     "\n".join(textwrap.wrap(d.finding.message, _WIDTH)), d.finding.line,
-                     "\n".join(d.finding.citations)])
-    table = tabulate(rows, headers=["échéance", "délai", "traitement", "à faire", "ligne", "références"],
-                     tablefmt="simple_grid")
-    late = sum(1 for d in deadlines if d.overdue)
-    total = f"{len(deadlines)} échéance(s), dont {late} dépassée(s)."
-    return f"{head}\n\n{table}\n{total}\n"
+    """The deadlines soonest first, one block each, wrapped to the terminal."""
+    width = columns()
+    out = _lines(f"{report.file} — commune : {report.commune_name} — échéances au {report.as_of.isoformat()} "
+                 f"et dans les {report.within} jours suivants", width)
+    if not report.deadlines:
+        return "\n".join(out + ["  Aucune échéance."]) + "\n"
+    for d in report.deadlines:
+        when = (f"dépassée de {count(-d.days_left, 'jour', 'jours')}" if d.overdue
+                else ("aujourd'hui" if d.days_left == 0 else f"dans {count(d.days_left, 'jour', 'jours')}"))
+        where = d.finding.treatment or "registre"
+        out.append("")
+        out += _lines(f"{d.due.replace('T', ' ')} · {when} · {where} · ligne {d.finding.line}", width, "  ")
+        out += _lines(d.finding.message, width, "    ")
+        out += _lines("Références : " + " ; ".join(d.finding.citations), width, "    ")
+    late = sum(1 for d in report.deadlines if d.overdue)
+    out += ["", *_lines(f"{count(len(report.deadlines), 'échéance', 'échéances')}, dont "
+                        f"{count(late, 'dépassée', 'dépassées')}.", width)]
+    return "\n".join(out) + "\n"
 
 
 ROLE_LABELS = {
@@ -91,7 +117,7 @@ def _names(d: Any, ids: list[str]) -> str:
 
 
 def _fill(text: str, indent: str = "") -> str:
-    return textwrap.fill(text, 92, initial_indent=indent, subsequent_indent=indent)
+    return "\n".join(_lines(text, columns(), indent))
 
 
 def _basis(basis: Any) -> str:
@@ -102,8 +128,8 @@ def _basis(basis: Any) -> str:
 
 def liability(report: LiabilityReport) -> str:
     d = report.determination
-    out = [f"{d.file} — traitement {d.treatment} « {d.treatment_name} »"
-           + (f", événement {d.event}" if d.event else "") + f" — au {d.as_of.isoformat()}", ""]
+    out = [_fill(f"{d.file} — traitement {d.treatment} « {d.treatment_name} »"
+                 + (f", événement {d.event}" if d.event else "") + f" — au {d.as_of.isoformat()}"), ""]
     if d.bears == "shared":
         answer = "la charge est partagée entre la commune et Bordeaux Métropole"
     elif d.bears:
@@ -141,20 +167,20 @@ def liability(report: LiabilityReport) -> str:
     out += ["", "Rôles :"]
     for key, label in ROLE_LABELS.items():
         if d.roles.get(key):
-            out.append(f"  - {label} : {_names(d, d.roles[key])}")
+            out.append(_fill(f"- {label} : {_names(d, d.roles[key])}", "  "))
     out += ["", "Raisonnement :"]
     for n, reason in enumerate(d.reasons, 1):
         out.append(_fill(f"{n}. {reason.text}"))
-        out.append(f"   ({d.file}:{reason.line} ; {' ; '.join(reason.citations)} ; règle {reason.rule_id})")
+        out.append(_fill(f"({d.file}:{reason.line} ; {' ; '.join(reason.citations)} ; règle {reason.rule_id})", "   "))
     if d.escalation:
         out += ["", "En cas de différend :"]
-        out += [f"  {n}. {step}" for n, step in enumerate(d.escalation, 1)]
+        out += [line for n, step in enumerate(d.escalation, 1) for line in _lines(step, columns(), "     ", f"  {n}. ")]
     known = clauses()
     quoted = [known[c] for c in d.clauses if c in known]
     if quoted:
         out += ["", "Clauses de l'avenant :"]
         for clause in quoted:
-            out.append(f"  {clause.id} — {clause.titre} ({clause.source()})")
+            out.append(_fill(f"{clause.id} — {clause.titre} ({clause.source()})", "  "))
             for paragraph in clause.texte.splitlines():
                 out.append(_fill(paragraph, "    ") if paragraph else "")
     return "\n".join(out) + "\n"
