@@ -170,7 +170,7 @@ def commands(sizes: list[int]) -> list[dict]:
     return rows
 
 
-def run(sizes: list[int], repeat: int | None, yamllint_max: int, command_sizes: list[int]) -> dict:
+def run(sizes: list[int], repeat: int | None, yamllint_max: int) -> dict:
     audit = rgpdcheck_command()
     yamllint = shutil.which("yamllint", path=str(Path(sys.executable).parent)) or shutil.which("yamllint")
     rows = []
@@ -191,7 +191,7 @@ def run(sizes: list[int], repeat: int | None, yamllint_max: int, command_sizes: 
             print(f"N={n}: audit {row['audit_wall']:.2f} s / {row['audit_rss']:.0f} MiB, "
                   f"load-only {row['load_wall']:.2f} s / {row['load_rss']:.0f} MiB", file=sys.stderr)
     return {"date": date.today().isoformat(), "machine": machine(), "import": import_time(),
-            "yamllint": bool(yamllint), "rows": rows, "commands": commands(command_sizes)}
+            "yamllint": bool(yamllint), "rows": rows}
 
 
 def report(results: dict) -> str:
@@ -221,6 +221,13 @@ def report(results: dict) -> str:
         p = r["phases"]
         out.append(f"| {r['n']:,} | {p['facts_count']:,} | {p['findings_count']:,} | "
                    + " | ".join(f"{p[name]:.3f}" for name in names) + " |")
+    targets(results, out)
+    return "\n".join(out) + "\n"
+
+
+def commands_report(results: dict) -> str:
+    out = [f"Produced by `python benchmarks/run.py --command-sizes ...` on {results['date']}: {results['machine']}; "
+           f"load average {results['load']} at the start (the machine is shared: compare commands within a row)."]
     if results.get("commands"):
         out += ["", "## Other commands (whole processes, one run each)", "",
                 "`echeances` and `liability --treatment T-00000` run on the same register as the audit; "
@@ -235,6 +242,11 @@ def report(results: dict) -> str:
                        f"{len(ev['echeances'])} of ≤ {max(ev['echeances']):,} facts | "
                        f"{c['liability_wall']:.2f} s / {c['liability_rss']:.0f} MiB | "
                        f"{len(ev['liability'])} of ≤ {max(ev['liability']):,} facts |")
+    return "\n".join(out) + "\n"
+
+
+def targets(results: dict, out: list[str]) -> None:
+    rows = results["rows"]
     out += ["", "## Targets", ""]
     by_n = {r["n"]: r for r in rows}
     checks = [("CLI import time ≤ 0.15 s", f"{results['import']:.3f} s", results["import"] <= TARGETS["import"])]
@@ -262,18 +274,18 @@ def report(results: dict) -> str:
                        f"{min(ratios):.2f}× to {max(ratios):.1f}×", min(ratios) >= 3))
     out += ["| target | measured | met |", "|---|---|---|"]
     out += [f"| {name} | {value} | {'yes' if ok else '**no**'} |" for name, value, ok in checks]
-    return "\n".join(out) + "\n"
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--sizes", type=lambda s: [int(x) for x in s.split(",")], default=SIZES)
+    parser.add_argument("--sizes", type=lambda s: [int(x) for x in s.split(",") if x], default=SIZES,
+                        help="sizes of the audit benchmark ('' to skip it)")
     parser.add_argument("--repeat", type=int, help="runs per measure (default: 3 below 10,000 treatments, else 1)")
     parser.add_argument("--yamllint-max", type=int, default=10_000, help="largest N to run yamllint on")
     parser.add_argument("--output", default=str(HERE.parent / "BENCHMARKS.md"),
                         help="report file (its text outside the generated part is kept), - for stdout")
     parser.add_argument("--command-sizes", type=lambda s: [int(x) for x in s.split(",") if x], default=[20_000],
-                        help="sizes at which echeances and liability are measured beside the audit")
+                        help="sizes at which echeances and liability are measured beside the audit ('' to skip)")
     parser.add_argument("--phases", metavar="FILE", help=argparse.SUPPRESS)
     parser.add_argument("--evaluations", metavar="FILE", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -283,26 +295,37 @@ def main() -> None:
     if args.evaluations:
         print(json.dumps(evaluations(args.evaluations)))
         return
-    text = report(run(args.sizes, args.repeat, args.yamllint_max, args.command_sizes))
+    blocks = {}
+    if args.sizes:
+        blocks[MAIN] = report(run(args.sizes, args.repeat, args.yamllint_max))
+    if args.command_sizes:
+        blocks[COMMANDS] = commands_report({"date": date.today().isoformat(), "machine": machine(),
+                                            "load": " ".join(f"{x:.1f}" for x in os.getloadavg()),
+                                            "commands": commands(args.command_sizes)})
     if args.output == "-":
-        sys.stdout.write(text)
-    else:
-        path = Path(args.output)
-        path.write_text(merge(path.read_text(encoding="utf-8") if path.exists() else "", text), encoding="utf-8")
-        print(f"written to {args.output}", file=sys.stderr)
+        sys.stdout.write("".join(blocks.values()))
+        return
+    path = Path(args.output)
+    text = path.read_text(encoding="utf-8") if path.exists() else ""
+    for name, block in blocks.items():
+        text = merge(text, block, name)
+    path.write_text(text, encoding="utf-8")
+    print(f"written to {args.output}", file=sys.stderr)
 
 
-BEGIN, END = "<!-- begin: generated by benchmarks/run.py -->", "<!-- end: generated by benchmarks/run.py -->"
+MAIN, COMMANDS = "generated by benchmarks/run.py", "generated by benchmarks/run.py --command-sizes"
 
 
-def merge(previous: str, generated: str) -> str:
-    """The new figures in place of the old ones; the analysis written around them is kept."""
-    block = f"{BEGIN}\n{generated}{END}\n"
-    if BEGIN in previous and END in previous:
-        head, _, rest = previous.partition(BEGIN)
-        _, _, tail = rest.partition(END)
+def merge(previous: str, generated: str, name: str = MAIN) -> str:
+    """The new figures in place of the old ones of the same block; the analysis written
+    around them, and the other block, are kept. A block not there yet is added at the end."""
+    begin, end = f"<!-- begin: {name} -->", f"<!-- end: {name} -->"
+    block = f"{begin}\n{generated}{end}\n"
+    if begin in previous and end in previous:
+        head, _, rest = previous.partition(begin)
+        _, _, tail = rest.partition(end)
         return head + block + "\n" + tail.lstrip("\n")
-    return block
+    return (previous.rstrip("\n") + "\n\n" + block) if previous else block
 
 
 if __name__ == "__main__":

@@ -54,8 +54,11 @@ class _Commands(click.Group):
     become the one-screen message on stderr and exit code 2, never a traceback."""
 
     def invoke(self, ctx: click.Context) -> None:
+        from .gcpause import collector_paused
+
         try:
-            return super().invoke(ctx)
+            with collector_paused():
+                return super().invoke(ctx)
         except InputErrors as errors:
             _report_input_errors(errors)
         except RuleFileError as exc:
