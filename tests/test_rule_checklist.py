@@ -7,10 +7,12 @@ from __future__ import annotations
 import re
 import typing
 
+import pytest
 from conftest import ROOT
 from pydantic import BaseModel
 
 from rgpdcheck import condition, model, rulebook
+from rgpdcheck.errors import RuleFileError
 from rgpdcheck.formatters.html import FAMILY_ORDER
 
 # Register keys the strategies leave out on purpose, with why.
@@ -84,3 +86,73 @@ def test_rules_are_read_from_the_checkout_when_running_from_it(tmp_path):
     (tmp_path / "lib" / "rules").mkdir()
     assert rulebook.default_rules_dir(installed) != tmp_path / "lib" / "rules"
     assert rulebook.default_rules_dir(installed).name == "rules"
+
+
+# -- step 3: what the loader refuses in a rule's text ------------------------------------------
+
+RULE_FILE = """sorte: {kind}
+famille: essai
+titre: Essai
+regles:
+  - id: essai-regle
+    titre: Essai
+{severity}    references: {{avenant: [{clause}]}}
+{description}{body}    lieu: {{alias: t}}
+    condition:
+      all:
+        - t: {{kind: traitement}}
+"""
+BODIES = {
+    "audit": ("    severite: info\n", '    message: "{t.nom}"\n'),
+    "echeance": ("    severite: info\n", '    message: "{t.nom}"\n    echeance: date_cree\n'),
+    "responsabilite": ("", "    etape: 1\n    raison: Essai.\n    conclut: {escalade: [Essai]}\n"),
+}
+
+
+def write_rule(tmp_path, kind: str, description: str = "    description: Essai.\n", clause: str = "V-e/3"):
+    severity, body = BODIES[kind]
+    (tmp_path / "essai.yaml").write_text(
+        RULE_FILE.format(kind=kind, severity=severity, clause=clause, description=description, body=body), encoding="utf-8")
+    return tmp_path
+
+
+@pytest.mark.parametrize("kind", ["audit", "echeance"])
+@pytest.mark.parametrize("description", ["", "    description: '  '\n"], ids=["absente", "vide"])
+def test_the_loader_refuses_an_audit_or_deadline_rule_without_a_description(tmp_path, kind, description):
+    with pytest.raises(RuleFileError) as caught:
+        rulebook.load_all(write_rule(tmp_path, kind, description))
+    message = str(caught.value)
+    assert "essai.yaml" in message and "« essai-regle »" in message and "description manquante" in message
+
+
+def test_a_liability_rule_needs_no_description_its_reason_is_the_text(tmp_path):
+    [rule] = rulebook.load_all(write_rule(tmp_path, "responsabilite", description=""))
+    assert rule.kind == "responsabilite"
+
+
+def test_a_rule_with_its_description_and_known_clauses_loads(tmp_path):
+    assert [r.id for r in rulebook.load_all(write_rule(tmp_path, "audit", clause="V-d/violations"))] == ["essai-regle"]
+
+
+@pytest.mark.parametrize("kind", list(BODIES))
+@pytest.mark.parametrize("clause", ["V-a/8", "V-d/violation", "v-e/3", "V-z"])
+def test_the_loader_refuses_a_clause_that_clauses_yaml_does_not_quote(tmp_path, kind, clause):
+    with pytest.raises(RuleFileError) as caught:
+        rulebook.load_all(write_rule(tmp_path, kind, clause=clause))
+    message = str(caught.value)
+    assert "« essai-regle »" in message and f"« {clause} » inconnue(s) de data/clauses.yaml" in message
+
+
+def test_a_broken_rule_file_is_a_french_message_and_exit_2(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from rgpdcheck.cli import main
+
+    monkeypatch.setattr(rulebook, "default_rules_dir", lambda: write_rule(tmp_path, "audit", description=""))
+    rulebook.load_all.cache_clear()  # the real rules were loaded already (cached)
+    try:
+        result = CliRunner().invoke(main, ["rules"])
+    finally:
+        rulebook.load_all.cache_clear()
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert result.stderr.startswith("rgpdcheck : ") and "description manquante" in result.stderr
