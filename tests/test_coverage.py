@@ -27,7 +27,9 @@ def test_requirement_ids_are_unique():
 
 def test_every_rule_serves_a_requirement():
     listed = {rule for req in requirements() for rule in req.regles}
-    assert RULE_IDS - listed == set(), f"règles hors catalogue : {sorted(RULE_IDS - listed)}"
+    assert RULE_IDS - listed == set(), (
+        f"règles hors catalogue : {sorted(RULE_IDS - listed)} ; nommez chacune sous l'exigence de la section V "
+        "qu'elle vérifie (clé regles:) dans src/rgpdcheck/data/exigences.yaml, puis régénérez docs/couverture.md")
 
 
 def test_every_clause_of_section_v_from_b_to_k_has_requirements():

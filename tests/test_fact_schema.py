@@ -33,11 +33,13 @@ def wrong_fields(facts: list[dict]) -> list[str]:
     for fact in facts:
         kind = fact["kind"]
         if kind not in FACT_FIELDS:
-            out.append(f"{fact['id']}: kind {kind} is not in the schema")
+            out.append(f"{fact['id']}: kind {kind} is not in the schema (add it to fact_schema.FACT_FIELDS)")
             continue
         fields = set(fact) - {"id", "kind"}
         if fields != FACT_FIELDS[kind]:
-            out.append(f"{fact['id']}: extra {sorted(fields - FACT_FIELDS[kind])}, missing {sorted(FACT_FIELDS[kind] - fields)}")
+            out.append(f"{fact['id']}: fields the builder makes but fact_schema.FACT_FIELDS[{kind!r}] lacks (add them "
+                       f"there, and to docs/faits.md) {sorted(fields - FACT_FIELDS[kind])}; fields the schema lists but "
+                       f"the builder omits (facts.py) {sorted(FACT_FIELDS[kind] - fields)}")
     return out
 
 
@@ -53,16 +55,20 @@ def test_facts_given_to_the_engine_match_the_schema(path: Path, monkeypatch):
             determine(register, treatment.id, None)
     kinds = {f["kind"] for f in seen}
     assert "horizon" in kinds and ("cible" in kinds or not register.model.traitements)
-    assert wrong_fields(seen) == []
+    problems = wrong_fields(seen)
+    assert problems == [], "\n".join(problems)
 
 
 @given(registers())
 def test_facts_of_generated_registers_match_the_schema(data):
     register = validate(parse_document(yaml.safe_dump(data, allow_unicode=True), "registre.yaml"), None, TODAY, RULE_IDS)
-    assert wrong_fields(build_facts(register).facts) == []
+    problems = wrong_fields(build_facts(register).facts)
+    assert problems == [], "\n".join(problems)
 
 
 def test_a_fact_with_a_field_too_many_is_caught():
-    assert wrong_fields([{"id": "mesure:x", "kind": "mesure", "tid": "T", "nom": "n", "autre": 1}])
-    assert wrong_fields([{"id": "mesure:x", "kind": "mesure", "tid": "T"}])
+    [extra] = wrong_fields([{"id": "mesure:x", "kind": "mesure", "tid": "T", "nom": "n", "nature": "autre", "autre": 1}])
+    assert "fact_schema.FACT_FIELDS['mesure'] lacks (add them there, and to docs/faits.md) ['autre']" in extra
+    [missing] = wrong_fields([{"id": "mesure:x", "kind": "mesure", "tid": "T", "nature": "autre"}])
+    assert "the builder omits (facts.py) ['nom']" in missing
     assert wrong_fields([{"id": "mesure:x", "kind": "mesure", "tid": "T", "nom": "n", "nature": "autre"}]) == []

@@ -73,6 +73,7 @@ regles:
     titre: Deux traitements de même nom
     severite: info
     references: {avenant: [V-a]}
+    description: Essai.
     message: "{a.tid} et {b.tid} portent le même nom"
     lieu: {alias: a}
     condition:
@@ -83,6 +84,7 @@ regles:
     titre: Aucune violation dans tout le registre
     severite: info
     references: {avenant: [V-b]}
+    description: Essai.
     message: "{r.commune} n'a aucune violation"
     lieu: {alias: r}
     condition:

@@ -7,14 +7,18 @@ and links them: a rule cites clause ids, a clause lists the rules that cite it.
 from __future__ import annotations
 
 import json
+import re
 import textwrap
+import unicodedata
+from functools import cache
 from typing import Any
 
 from tabulate import tabulate
 
-from .clauses import Clause, clauses, find
+from .clauses import Clause, clauses
 from .clauses import requirements as load_requirements
-from .rulebook import Rule
+from .packagedata import data as package_data
+from .rulebook import Rule, cite_clause
 
 
 def rules_of_clause(clause_id: str, rules: tuple[Rule, ...]) -> list[Rule]:
@@ -90,13 +94,88 @@ def _rules_markdown(rules: tuple[Rule, ...]) -> str:
 def _quote(clause: Clause, indent: str = "  ") -> list[str]:
     body = [textwrap.fill(para, 88, initial_indent=indent, subsequent_indent=indent) if para else ""
             for para in clause.texte.splitlines()]
-    return [f"{clause.id} — {clause.titre}", *body, f"{indent}({clause.source()})"]
+    return [f"{cite_clause(clause.id)} — {clause.titre}", *body, f"{indent}({clause.source()})"]
+
+
+def _plain(text: str) -> str:
+    """Lower case, accents and typographic apostrophes dropped, spaces collapsed: how a
+    reference typed or copied by a person is compared."""
+    decomposed = unicodedata.normalize("NFKD", text.replace("’", "'"))
+    return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).lower().split())
+
+
+_GOLDEN = re.compile(r"^(?:v-a\s*)?(?:/\s*|regle d'or\s*(?:n\s*[°o]?\s*\.?\s*)?)(\d+)$")
+_NAMED_PART = re.compile(r"^(v-[a-z])\s*\(\s*([^)]+?)\s*\)$")
+_ARTICLE = re.compile(r"^(?:rgpd\s*)?art(?:icle|\.)?\s*(\d.*)$")
+
+
+def resolve(subject: str) -> tuple[str, str] | None:
+    """What a reference names, written as an output prints it or as a person types it, case
+    and accents forgiven: ("clause", id) for `Avenant V-d (violations)`, `V-d (violations)`,
+    `Avenant V-a règle d'or n°7`, `Avenant V-e/3`, `v-k`; ("rgpd", "35(1)") for
+    `RGPD art. 35(1)`, `article 35(1)`; None otherwise."""
+    plain = _plain(subject)
+    plain = plain.removeprefix("avenant").strip()
+    if match := _GOLDEN.match(plain):
+        wanted = f"v-a/{match[1]}"
+    elif match := _NAMED_PART.match(plain):
+        wanted = f"{match[1]}/{match[2]}"
+    elif match := _ARTICLE.match(plain):
+        return "rgpd", _article(match[1])
+    else:
+        wanted = plain.replace(" ", "")
+    clause = next((c for key, c in clauses().items() if _plain(key) == wanted), None)
+    return ("clause", clause.id) if clause else None
+
+
+def _article(text: str) -> str:
+    """`art. 35(1)`, `35 (1)`, `Art. 6(1) dernier alinéa` -> `35(1)`, `6(1)dernieralinea`."""
+    return _plain(text).removeprefix("rgpd").strip().removeprefix("art").lstrip(". ").replace(" ", "")
+
+
+def _cites(cited: str, article: str) -> bool:
+    """Whether a rule's `rgpd` entry is the article (`35`, normalised) or one of its paragraphs."""
+    cited = _article(cited)
+    return cited == article or (cited.startswith(article) and not cited[len(article)].isdigit())
+
+
+def rules_of_article(article: str, rules: tuple[Rule, ...]) -> list[Rule]:
+    """Rules citing the GDPR article or one of its paragraphs (`35` lists `art. 35(1)`, not
+    `art. 350`)."""
+    return [r for r in rules if any(_cites(a, article) for a in r.spec.references.rgpd)]
+
+
+@cache
+def _examples() -> dict[str, Any]:
+    return package_data("exemples.yaml")["exemples"]
+
+
+def example_lines(rule_id: str) -> list[str]:
+    """The rule's annotated example: where its test registers show it firing and silent
+    (shipped as data/exemples.yaml, built from the tests by tools/exemples.py)."""
+    files = _examples().get(rule_id, [])
+    if not files:
+        return []
+    out = ["", "Exemple annoté (registres de test du dépôt, la ligne visée marquée « → ») :"]
+    for item in files:
+        out.append(f"  {item['fichier']}")
+        for case in item["cas"]:
+            label = "constat attendu" if case["attendu"] == "constat" else "pas de constat"
+            out.append(f"    ligne {case['ligne']} : {label}")
+            out += [("    → " if i == case["cible"] else "      ") + line for i, line in enumerate(case["extrait"])]
+    return out
+
+
+def _rule_line(rule: Rule, cited: list[str] | None = None) -> str:
+    kind = "échéance, " if rule.kind == "echeance" else ""
+    tail = f" [{', '.join(cited)}]" if cited else ""
+    return f"  {rule.id} ({kind}{rule.spec.severite}) — {rule.spec.titre}{tail}"
 
 
 def explain(subject: str, rules: tuple[Rule, ...]) -> str | None:
-    """The explanation of a rule id or a clause id; None when it is neither."""
+    """The explanation of a rule id, a clause or a GDPR article; None when it is none of them."""
     by_id = {r.id: r for r in rules}
-    rule = by_id.get(subject.strip())
+    rule = by_id.get(subject.strip().lower())
     if rule is not None:
         out = [
             f"{rule.id} — {rule.spec.titre}",
@@ -107,14 +186,25 @@ def explain(subject: str, rules: tuple[Rule, ...]) -> str | None:
             out += ["", textwrap.fill(" ".join(rule.spec.description.split()), 88)]
         for clause in clauses_of_rule(rule):
             out += ["", "Clause de l'avenant :", *_quote(clause)]
+        out += example_lines(rule.id)
         return "\n".join(out) + "\n"
-    clause = find(subject)
-    if clause is None:
+    found = resolve(subject)
+    if found is None:
         return None
+    kind, key = found
+    if kind == "rgpd":
+        shown = re.sub(r"^\s*(?:rgpd\s*)?(?:art(?:icle|\.)?\s*)", "", subject, flags=re.IGNORECASE).strip()
+        citing = rules_of_article(key, rules)
+        out = [f"RGPD art. {shown}", ""]
+        out.append("Règles qui citent cet article :" if citing else "Aucune règle ne cite cet article du RGPD.")
+        out += [_rule_line(r, [a for a in r.spec.references.rgpd if _cites(a, key)])
+                for r in citing]
+        return "\n".join(out) + "\n"
+    clause = clauses()[key]
     implementing = rules_of_clause(clause.id, rules)
     out = _quote(clause, indent="  ")
     out += ["", "Règles qui la vérifient :" if implementing else "Aucune règle ne cite directement cette clause."]
-    out += [f"  {r.id} ({r.spec.severite}) — {r.spec.titre}" for r in implementing]
+    out += [_rule_line(r) for r in implementing]
     return "\n".join(out) + "\n"
 
 

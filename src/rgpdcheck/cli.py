@@ -253,19 +253,22 @@ def rules_command(fmt: str, output: str | None) -> None:
 
 
 @main.command()
-@click.argument("sujet", metavar="REGLE|CLAUSE")
+@click.argument("sujet", metavar="REGLE|CLAUSE|ARTICLE")
 def explain(sujet: str) -> None:
-    """Explique une règle (ex. vd-violation-notification-tardive) ou une clause de l'avenant (ex. V-e/3) :
-    description, références et texte cité de l'avenant."""
+    """Explique une règle (ex. vd-violation-notification-tardive), une clause de l'avenant ou un
+    article du RGPD, écrits comme les rapports les citent (ex. « Avenant V-d (violations) »,
+    « V-e/3 », « Avenant V-a règle d'or n°7 », « RGPD art. 35 ») : description, références, texte
+    cité de l'avenant, exemple annoté ; pour un article, les règles qui le citent."""
     from .catalogue import explain as explain_subject
     from .catalogue import suggestions
 
-    rules = _rules()
+    rules = _rules() + _rules("echeance")
     text = explain_subject(sujet, rules)
     if text is None:
         close = suggestions(sujet, rules)
         hint = f" Vouliez-vous dire : {', '.join(close)} ?" if close else " Voir « rgpdcheck rules »."
-        click.echo(f"rgpdcheck : « {sujet} » n'est ni une règle ni une clause de l'avenant.{hint}", err=True)
+        click.echo(f"rgpdcheck : « {sujet} » n'est ni une règle, ni une clause de l'avenant, ni un article du RGPD."
+                   f"{hint}", err=True)
         sys.exit(EXIT_INPUT)
     click.echo(text, nl=False)
 

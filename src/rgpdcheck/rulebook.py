@@ -25,6 +25,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from . import engine, packagedata, partition
+from .clauses import clauses
 from .condition import Condition, compile_condition
 from .errors import RuleFileError
 from .fact_schema import FACT_FIELDS, REGISTER_KINDS, FactSet
@@ -263,6 +264,7 @@ def _load_file(path: Path, first: int) -> list[Rule]:
         except ValidationError as exc:
             raise RuleFileError(f"{path}: fichier de règles invalide : {exc}") from None
         try:
+            _check_text(spec, data.sorte)
             condition = compile_condition(spec.condition, spec.lieu.alias, spec.templates())
             if isinstance(spec, DeadlineRuleSpec) and spec.echeance not in FACT_FIELDS[condition.subject_kind]:
                 raise ValueError(f"échéance : champ « {spec.echeance} » inconnu pour les faits « {condition.subject_kind} »")
@@ -270,6 +272,18 @@ def _load_file(path: Path, first: int) -> list[Rule]:
             raise RuleFileError(f"{path}: règle « {spec.id} » : {exc}") from None
         out.append(Rule(spec, data.sorte, data.famille, data.titre, str(path), first + len(out), condition))
     return out
+
+
+def _check_text(spec: RuleSpec, kind: RuleKind) -> None:
+    """What people read of a rule: an audit or deadline rule has a description (shown by
+    `explain`, the SARIF help), and every clause it cites is one `data/clauses.yaml` quotes."""
+    if kind != "responsabilite" and not spec.description.strip():
+        raise ValueError("description manquante : citez la clause de l'avenant ou l'article du RGPD appliqué, "
+                         "et dites ce que la règle vérifie et ce qu'elle ne vérifie pas (docs/regles.md)")
+    unknown = [ref for ref in spec.references.avenant if ref not in clauses()]
+    if unknown:
+        raise ValueError(f"références : clause(s) {', '.join(f'« {u} »' for u in unknown)} inconnue(s) de "
+                         "data/clauses.yaml (par exemple V-e/3, V-d/violations, V-a/7)")
 
 
 # -- running rules ---------------------------------------------------------------------
