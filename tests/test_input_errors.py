@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import os
 import re
+import time
 from pathlib import Path
 
 import pytest
 import yaml
 from conftest import TODAY
 
+from rgpdcheck import loader
 from rgpdcheck.errors import InputErrors
 from rgpdcheck.loader import load_document
 from rgpdcheck.validate import validate
@@ -81,3 +84,40 @@ def test_unknown_commune_with_contract_block_is_accepted(tmp_path):
     register = validate(load_document(str(path)), None, TODAY)
     assert register.contract.date_effet.isoformat() == "2019-01-01"
     assert register.contract.source == "registre"
+
+
+@pytest.mark.parametrize("device", ["/dev/zero", "/dev/urandom", "/dev/null"])
+def test_a_device_is_refused_without_reading_it(cli, device):
+    result = cli("audit", device)
+    assert result.exit_code == 2
+    assert f"{device}: n'est pas un fichier ordinaire" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_a_fifo_without_writer_is_refused_at_once(tmp_path, cli):
+    fifo = tmp_path / "registre.yaml"
+    os.mkfifo(fifo)
+    started = time.monotonic()
+    result = cli("validate", str(fifo))
+    assert result.exit_code == 2
+    assert "n'est pas un fichier ordinaire" in result.stderr
+    assert time.monotonic() - started < 5
+
+
+def test_the_size_bound_holds_for_what_is_read_not_what_stat_says(tmp_path, monkeypatch):
+    path = tmp_path / "registre.yaml"
+    path.write_bytes(b"version: 1\n" + b"#" * 5000)
+    real_fstat = loader.os.fstat
+
+    class Lying:  # a file that grows after stat (or a /proc file, whose size is 0)
+        def __init__(self, fd):
+            self._info = real_fstat(fd)
+
+        def __getattr__(self, name):
+            return 0 if name == "st_size" else getattr(self._info, name)
+
+    monkeypatch.setattr(loader.os, "fstat", Lying)
+    with pytest.raises(InputErrors) as caught:
+        loader.read_bytes(str(path), max_bytes=1000)
+    assert "fichier trop volumineux" in str(caught.value)
+

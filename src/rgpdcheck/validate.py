@@ -172,8 +172,12 @@ def _translate(error: Any, document: Document) -> InputError:
         message = f"« {field} » : {ctx.get('error')}"
     elif kind.startswith("bool"):
         message = f"« {field} » attend true ou false, pas « {value} »"
+    elif kind == "finite_number":
+        message = f"« {field} » attend un nombre fini, pas « {value} »"
     elif kind.startswith("int"):
         message = f"« {field} » attend un nombre entier, pas « {value} »"
+    elif kind == "invalid_key":
+        message = f"clé « {value} » : une clé est un nom (du texte), pas un nombre ni une valeur vide"
     elif kind in ("list_type",):
         message = f"« {field} » attend une liste (« - élément » ou [a, b]), pas « {value} »"
     elif kind in ("model_type", "dict_type", "model_attributes_type"):
@@ -185,8 +189,8 @@ def _translate(error: Any, document: Document) -> InputError:
             message = f"« {field} » ne peut pas être vide"
         else:
             message = f"« {field} » attend du texte, pas « {value} »"
-    else:  # pragma: no cover - a pydantic error type not met in tests yet
-        message = f"« {field} » : valeur invalide ({error.get('msg')})"
+    else:  # pragma: no cover - a pydantic error type not met in tests yet (its text is English)
+        message = f"« {field} » : valeur « {value} » invalide"
     return InputError(document.file, line, message)
 
 
