@@ -121,3 +121,11 @@ def test_the_size_bound_holds_for_what_is_read_not_what_stat_says(tmp_path, monk
         loader.read_bytes(str(path), max_bytes=1000)
     assert "fichier trop volumineux" in str(caught.value)
 
+
+
+def test_a_symlink_loop_as_register_is_a_french_error(tmp_path, cli):
+    loop = tmp_path / "registre.yaml"
+    loop.symlink_to(loop)
+    result = cli("audit", str(loop))
+    assert result.exit_code == 2
+    assert f"{loop}: lecture impossible (liens symboliques en boucle)" in result.stderr

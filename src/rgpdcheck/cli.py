@@ -18,6 +18,7 @@ import click
 
 from . import __version__
 from .errors import InputError, InputErrors, RuleFileError
+from .interrupt import InterruptibleGroup
 from .vocabulary import SEVERITIES
 
 EXIT_OK, EXIT_FINDINGS, EXIT_INPUT = 0, 1, 2
@@ -49,7 +50,7 @@ class _Reported(Exception):
     """Input errors were reported already (several files): end with exit code 2."""
 
 
-class _Commands(click.Group):
+class _Commands(InterruptibleGroup):
     """The one error boundary of every command: input errors (and a broken rule file)
     become the one-screen message on stderr and exit code 2, never a traceback."""
 
@@ -383,7 +384,7 @@ def import_cmd(fichier: str, commune: str, output: str, mapping: str | None) -> 
 
     if Path(output).exists():
         raise InputErrors([InputError(output, 0, "existe déjà : rgpdcheck import ne remplace jamais un fichier")])
-    if not Path(output).resolve().parent.is_dir():
+    if not Path(os.path.realpath(output)).parent.is_dir():
         raise InputErrors([InputError(output, 0, "répertoire de sortie introuvable")])
     if resolve(commune, None, date.today()) is None:
         raise InputErrors([InputError(fichier, 0, f"commune « {commune} » inconnue : complétez ensuite le bloc "
