@@ -129,3 +129,24 @@ def test_a_symlink_loop_as_register_is_a_french_error(tmp_path, cli):
     result = cli("audit", str(loop))
     assert result.exit_code == 2
     assert f"{loop}: lecture impossible (liens symboliques en boucle)" in result.stderr
+
+
+def test_ids_are_compared_by_the_normaliser_the_facts_use(tmp_path):
+    """The facts key treatments by the model's id: the validation must see the same ids."""
+    from rgpdcheck.facts import build_facts
+    from rgpdcheck.idents import ident
+
+    path = tmp_path / "registre.yaml"
+    path.write_text(HEAD + "acteurs:\n  - id: \"ccas \"\n    type: etablissement_public\n"
+                    "traitements:\n  - id: \"1.1 \"\n    nom: A\n    responsable: ccas\n  - id: 1.10\n    nom: B\n",
+                    encoding="utf-8")
+    with pytest.raises(InputErrors) as caught:
+        validate(load_document(str(path)), None, TODAY)
+    assert [e.message for e in caught.value.errors] == ["identifiant de traitement « 1.1 » déjà utilisé (ligne 7)"]
+    path.write_text(HEAD + "acteurs:\n  - id: \"ccas \"\n    type: etablissement_public\n"
+                    "traitements:\n  - id: 1.10\n    nom: A\n    responsable: ccas\n", encoding="utf-8")
+    register = validate(load_document(str(path)), None, TODAY)  # "ccas " and ccas are one actor
+    facts = build_facts(register).facts
+    [treatment] = [f for f in facts if f["kind"] == "traitement"]
+    assert treatment["tid"] == ident(1.10) == "1.1"
+    assert treatment["responsable_type"] == "etablissement_public"

@@ -19,6 +19,7 @@ from pydantic import BaseModel, ValidationError
 from . import contract as contract_mod
 from .errors import InputError, InputErrors
 from .fact_schema import ABSENT
+from .idents import event_key, ident
 from .loader import Document, load_document
 from .model import EVENT_CLASSES as _EVENT_CLASSES
 from .model import EVENT_DATE_FIELD, Registre, event_date
@@ -219,25 +220,33 @@ def _cross_check_references(document: Document, rule_ids: set[str] | None) -> li
         errors.append(InputError(document.file, document.line_of(path), message))
 
     def ids_of(section: str, label: str) -> set[str]:
+        # ids compared as the models and the facts will compare them (`T-1` = `"T-1 "`)
         first: dict[str, int] = {}
         for index, item in _items(data, section):
-            ident = _text(item.get("id"))
-            if ident is None:
+            value = ident(item.get("id"))
+            if value is None:
                 continue
-            if ident in first:
-                err((section, index, "id"), f"identifiant {label} « {ident} » déjà utilisé (ligne {document.line_of((section, first[ident]))})")
+            if value in first:
+                err((section, index, "id"), f"identifiant {label} « {value} » déjà utilisé (ligne {document.line_of((section, first[value]))})")
             else:
-                first[ident] = index
+                first[value] = index
         return set(first)
 
     commune = _text(data.get("commune")) or ""
     actors = ids_of("acteurs", "d'acteur") | {commune, METROPOLE}
     dpos = ids_of("dpo", "de DPO")
     treatments = ids_of("traitements", "de traitement")
-    ids_of("evenements", "d'événement")
+    event_ids = ids_of("evenements", "d'événement")
+    # an event without id is keyed by its rank (`#3`) in the facts: an id `#3` would collide
+    for index, item in _items(data, "evenements"):
+        if ident(item.get("id")) is None and item.get("id") is None and event_key(None, index) in event_ids:
+            clash = next(i for i, other in _items(data, "evenements") if ident(other.get("id")) == event_key(None, index))
+            err(("evenements", clash, "id"), f"identifiant d'événement « {event_key(None, index)} » réservé à l'événement "
+                                             f"sans identifiant de la ligne {document.line_of(('evenements', index))} : "
+                                             "choisissez-en un autre")
 
     def ref(path: tuple[Any, ...], value: Any, known: set[str], label: str) -> None:
-        value = _text(value)
+        value = ident(value) if not isinstance(value, (dict, list)) else None
         if value is not None and value not in known:
             close = difflib.get_close_matches(value, sorted(known), n=1, cutoff=0.6)
             hint = f" ; vouliez-vous dire « {close[0]} » ?" if close else ""
