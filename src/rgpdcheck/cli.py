@@ -32,9 +32,13 @@ class _IsoDate(click.ParamType):
         if isinstance(value, date):
             return value
         try:
-            return date.fromisoformat(value)
+            day = date.fromisoformat(value)
         except ValueError:
             self.fail(f"date invalide « {value} » (format AAAA-MM-JJ)", param, ctx)
+        from .model import date_out_of_range
+        if why := date_out_of_range(day):
+            self.fail(why, param, ctx)
+        return day
 
 
 def _report_input_errors(errors: InputErrors) -> None:

@@ -281,9 +281,22 @@ _EVENT_ORDER = {
 }
 
 
+# Events that happen to a treatment in service: one dated before the treatment's creation
+# (`cree_le`) is an impossible chronology. The steps of a project (DPO referral, design,
+# tender...) come before the creation by nature and are not checked. A prior treatment's
+# `cree_le` may be approximate: it must still come before its own events (the DPO corrects
+# the approximation), so that a request is never judged against a treatment not yet there.
+_IN_SERVICE_EVENTS = {
+    "violation": "violation détectée",
+    "demande_droit": "demande reçue",
+    "evolution": "évolution",
+}
+
+
 def _check_chronology(model: Registre, document: Document) -> list[InputError]:
     """Dates that cannot be in that order (needs the parsed models)."""
     errors: list[InputError] = []
+    created = {t.id: t.cree_le for t in model.traitements if t.cree_le is not None}
 
     def err(path: tuple[Any, ...], message: str) -> None:
         errors.append(InputError(document.file, document.line_of(path), f"chronologie impossible : {message}"))
@@ -301,6 +314,12 @@ def _check_chronology(model: Registre, document: Document) -> list[InputError]:
             a, b = getattr(e, later), getattr(e, earlier)
             if a is not None and b is not None and a < b:
                 err(("evenements", i, later), f"{what} ({_show(a)} < {_show(b)})")
+        when = event_date(e)
+        if e.type in _IN_SERVICE_EVENTS and e.traitement in created and when is not None and when < created[e.traitement]:
+            field = EVENT_DATE_FIELD.get(e.type) if e.date is None else "date"
+            err(("evenements", i, field or "date"),
+                f"{_IN_SERVICE_EVENTS[e.type]} le {when}, avant la création du traitement « {e.traitement} » le "
+                f"{created[e.traitement]} (corrigez « cree_le », même approximatif pour un traitement antérieur)")
         if e.type == "demande_droit" and e.prolongation and e.prolongation.notifiee_le and e.recue_le:
             if e.prolongation.notifiee_le < e.recue_le:
                 err(("evenements", i, "prolongation", "notifiee_le"), "prolongation notifiée avant la réception de la demande")
