@@ -166,9 +166,9 @@ def _too_large(path: str, size: int, max_bytes: int) -> InputError:
     return InputError(path, 0, f"fichier trop volumineux ({size // mib} Mo ; au plus {max_bytes // mib} Mo)")
 
 
-def read_text(path: str) -> str:
+def read_text(path: str, max_bytes: int = MAX_FILE_BYTES, what: str = "fichier de registre") -> str:
     """Read a file as strict UTF-8, or raise InputErrors with a French message."""
-    raw = read_bytes(path)
+    raw = read_bytes(path, max_bytes, what)
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
