@@ -10,6 +10,8 @@ import errno
 import os
 from dataclasses import dataclass
 
+from .sanitize import terminal_safe
+
 
 @dataclass(frozen=True, order=True)
 class InputError:
@@ -25,7 +27,7 @@ class InputError:
         where = f"{file}:{self.line}" if self.line else file
         if self.column:
             where += f":{self.column}"
-        return f"{where}: {self.message}"
+        return terminal_safe(f"{where}: {self.message}")
 
 
 class InputErrors(Exception):

@@ -12,6 +12,7 @@ from tabulate import tabulate
 from ..audit import summary
 from ..clauses import clauses
 from ..reports import AuditReport, DeadlineReport, LiabilityReport
+from ..sanitize import terminal_safe
 
 _WIDTH = 60
 
@@ -56,7 +57,7 @@ def audit(report: AuditReport) -> str:
         out.append(f"{totals['baselined']} constat(s) déjà dans la référence (--baseline), non affiché(s).")
     if aside["traitements"] or aside["evenements"]:
         out.append(f"Écartés car postérieurs à la date d'audit : {aside['traitements']} traitement(s), {aside['evenements']} événement(s).")
-    return "\n".join(out) + "\n"
+    return terminal_safe("\n".join(out) + "\n")  # register texts never drive the terminal
 
 
 def deadlines(report: DeadlineReport) -> str:
@@ -64,7 +65,7 @@ def deadlines(report: DeadlineReport) -> str:
     head = (f"{report.file} — commune : {report.commune_name} — échéances au {report.as_of.isoformat()} "
             f"et dans les {report.within} jours suivants")
     if not deadlines:
-        return f"{head}\n  Aucune échéance.\n"
+        return terminal_safe(f"{head}\n  Aucune échéance.\n")
     rows = []
     for d in deadlines:
         when = f"dépassée de {-d.days_left} j" if d.overdue else ("aujourd'hui" if d.days_left == 0 else f"dans {d.days_left} j")
@@ -75,7 +76,7 @@ def deadlines(report: DeadlineReport) -> str:
                      tablefmt="simple_grid")
     late = sum(1 for d in deadlines if d.overdue)
     total = f"{len(deadlines)} échéance(s), dont {late} dépassée(s)."
-    return f"{head}\n\n{table}\n{total}\n"
+    return terminal_safe(f"{head}\n\n{table}\n{total}\n")
 
 
 ROLE_LABELS = {
@@ -157,4 +158,4 @@ def liability(report: LiabilityReport) -> str:
             out.append(f"  {clause.id} — {clause.titre} ({clause.source()})")
             for paragraph in clause.texte.splitlines():
                 out.append(_fill(paragraph, "    ") if paragraph else "")
-    return "\n".join(out) + "\n"
+    return terminal_safe("\n".join(out) + "\n")  # register texts never drive the terminal
