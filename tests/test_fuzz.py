@@ -4,7 +4,7 @@ must always give exit code 0, 1 or 2, never a traceback, in bounded time and mem
 
 Profiles (tests/conftest.py): `ci`, the default, runs 20 reproducible examples per test (under
 a minute for the file); `HYPOTHESIS_PROFILE=long pytest tests/test_fuzz.py` runs 1,000 per
-test (about an hour on two cores) and shrinks a failure to its smallest mutation.
+test (about five minutes on two cores) and shrinks a failure to its smallest mutation.
 """
 
 from __future__ import annotations

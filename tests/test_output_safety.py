@@ -86,3 +86,22 @@ def test_the_rules_themselves():
     assert xml_safe("<a b='\x01'>\x0c</a>") == "<a b='\\x01'>\\x0c</a>"
     assert [csv_cell(v) for v in ["=A1", "+1", "-1", "@x", "\tx", "\rx", "a=b", "", 3]] == [
         "'=A1", "'+1", "'-1", "'@x", "'\tx", "'\rx", "a=b", "", 3]
+
+
+def test_validate_and_import_summaries_quote_texts_escaped(cli, register, tmp_path):
+    hostile = tmp_path / "contrat.yaml"
+    hostile.write_text('version: 1\ncommune: villeneuve\ncontrat: {date_effet: 2019-01-01, nom: "V\\e]0;x\\a"}\n',
+                       encoding="utf-8")
+    result = cli("validate", str(hostile))
+    assert result.exit_code == 0, result.output
+    _no_raw_control(result.stdout)
+    assert "V\\x1b]0;x\\x07" in result.stdout
+    table = tmp_path / "t.csv"
+    table.write_text("Nom du traitement;Base légale;Colonne\x1b[2J;Finalités\n"
+                     "Cantine;\x1b]0;y\x07;\"Repas\u2028scolaires\"\n", encoding="utf-8")
+    result = cli("import", str(table), "--commune", "bruges", "-o", str(tmp_path / "r.yaml"))
+    assert result.exit_code == 0, result.output
+    _no_raw_control(result.stderr)
+    assert "« \\x1b]0 »" in result.stderr and "Colonne\\x1b[2J" in result.stderr  # (`;` split the cell)
+    draft = (tmp_path / "r.yaml").read_text(encoding="utf-8")
+    _no_raw_control(draft)  # the draft's comments quote the cells escaped: it stays a valid register

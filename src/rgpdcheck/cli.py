@@ -19,6 +19,7 @@ import click
 from . import __version__
 from .errors import InputError, InputErrors, RuleFileError
 from .interrupt import InterruptibleGroup
+from .sanitize import terminal_safe
 from .vocabulary import SEVERITIES
 
 EXIT_OK, EXIT_FINDINGS, EXIT_INPUT = 0, 1, 2
@@ -235,7 +236,7 @@ def validate(fichiers: tuple[str, ...], as_of: date | None) -> None:
     def check(path: str) -> None:
         register = load_register(path, as_of, date.today(), known)
         model = register.model
-        click.echo(f"{path} : valide — commune {register.contract.nom}, {len(model.traitements)} traitement(s), "
+        click.echo(f"{path} : valide — commune {terminal_safe(register.contract.nom)}, {len(model.traitements)} traitement(s), "
                    f"{len(model.evenements)} événement(s), {len(model.derogations)} dérogation(s).")
 
     _each(fichiers, check)
@@ -408,6 +409,6 @@ def import_cmd(fichier: str, commune: str, output: str, mapping: str | None) -> 
         sys.exit(EXIT_INPUT)
     click.echo(f"rgpdcheck : {result.rows} traitement(s) importé(s) dans {output}.", err=True)
     for item in result.unmapped:
-        click.echo(f"  non repris : {item}", err=True)
+        click.echo(f"  non repris : {terminal_safe(item)}", err=True)
     if result.ignored_columns:
-        click.echo("  colonnes non reconnues : " + ", ".join(f"« {c} »" for c in result.ignored_columns), err=True)
+        click.echo(terminal_safe("  colonnes non reconnues : " + ", ".join(f"« {c} »" for c in result.ignored_columns)), err=True)

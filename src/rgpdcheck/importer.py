@@ -24,6 +24,7 @@ from .errors import InputError, InputErrors
 from .loader import parse_document, read_bytes, read_text
 from .model import date_out_of_range
 from .normalise import normalise_text as normalise
+from .sanitize import terminal_safe
 
 MAX_CSV_BYTES = 32 * 1024 * 1024
 MAX_MAPPING_BYTES = 1024 * 1024
@@ -95,6 +96,9 @@ class Import:
     rows: int = 0
 
 
+_UNICODE_BREAKS = {0x85: " ", 0x2028: " ", 0x2029: " "}
+
+
 def read_table(path: str) -> tuple[list[str], list[tuple[int, list[str]]]]:
     """The header and the rows of a CSV file, each with the line it starts on, whatever its
     encoding and separator."""
@@ -105,6 +109,9 @@ def read_table(path: str) -> tuple[list[str], list[tuple[int, list[str]]]]:
         text = raw.decode("cp1252", errors="replace")  # what French spreadsheets save as "CSV"
     if not text.strip():
         raise InputErrors([InputError(path, 1, "fichier vide : la première ligne doit nommer les colonnes")])
+    # NEL and the Unicode line separators: YAML would read them as line breaks in the draft,
+    # an editor would not (and the loader refuses them): a space, as they are inside a cell
+    text = text.translate(_UNICODE_BREAKS)
     if "\x00" in text:  # a spreadsheet's binary file (.xlsx, .ods) given as CSV
         line = text.count("\n", 0, text.index("\x00")) + 1
         raise InputErrors([InputError(path, line, "octet nul : ce n'est pas un fichier CSV texte (enregistrez le "
@@ -335,6 +342,12 @@ def _identifier(given: str | None, number: int, used: set[str]) -> str:
     return candidate
 
 
+def _comment(text: str) -> str:
+    """A one-line YAML comment quoting cells: a new line in a cell would end the comment and
+    turn the rest into YAML; a control character would make the draft unreadable."""
+    return terminal_safe(text).replace("\n", "\\n")
+
+
 def to_yaml(result: Import, source: str) -> str:
     lines = [
         f"# Brouillon de registre (format rgpdcheck v1) importé de {Path(source).name} par rgpdcheck import.",
@@ -342,8 +355,8 @@ def to_yaml(result: Import, source: str) -> str:
     ]
     if result.unmapped:
         lines.append("# Valeurs non reprises (à saisir à la main) :")
-        lines += [f"#   - {item}" for item in result.unmapped]
+        lines += [_comment(f"#   - {item}") for item in result.unmapped]
     if result.ignored_columns:
-        lines.append("# Colonnes non reconnues : " + ", ".join(f"« {c} »" for c in result.ignored_columns))
+        lines.append(_comment("# Colonnes non reconnues : " + ", ".join(f"« {c} »" for c in result.ignored_columns)))
     body = yaml.safe_dump(result.register, allow_unicode=True, sort_keys=False, width=100)
     return "\n".join(lines) + "\n" + body
