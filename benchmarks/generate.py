@@ -72,7 +72,8 @@ def _treatment(rng: random.Random, t: int, providers: int, defect: str | None) -
     if defect != "base":
         lines.append(f"    base_legale: {rng.choice(BASES)}")
     measures = ", ".join(rng.sample(MEASURES, 3))
-    created = date(2018, 9, 1) + timedelta(days=rng.randrange(900))
+    # created before anything can happen to it in service (requests from 2020-01-06, breaches later)
+    created = date(2018, 9, 1) + timedelta(days=rng.randrange(490))
     contract = "false" if defect == "contrat" else "true"
     lines += [
         "    personnes_concernees: [usagers]",

@@ -164,4 +164,19 @@ def registers(draw) -> dict:
     }
     for dpo in register["dpo"]:
         dpo["organismes"] = [register["commune"] if o == "COMMUNE" else o for o in dpo["organismes"]]
+    _created_before_its_events(register)
     return register
+
+
+def _created_before_its_events(register: dict) -> None:
+    """A treatment is created before what happens to it in service (else an input error):
+    its `cree_le` is moved back to its earliest breach, request or evolution."""
+    by_id = {t["id"]: t for t in register["traitements"]}
+    for event in register["evenements"]:
+        treatment = by_id.get(event.get("traitement"))
+        if event["type"] not in ("violation", "demande_droit", "evolution") or not treatment or not treatment.get("cree_le"):
+            continue
+        when = event.get("date") or event.get("recue_le") or event.get("detectee_le")
+        when = date.fromisoformat(when[:10]) if isinstance(when, str) else when
+        if when is not None and when < treatment["cree_le"]:
+            treatment["cree_le"] = when

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import os
 import re
+import time
 from pathlib import Path
 
 import pytest
 import yaml
 from conftest import TODAY
 
+from rgpdcheck import loader
 from rgpdcheck.errors import InputErrors
 from rgpdcheck.loader import load_document
 from rgpdcheck.validate import validate
@@ -95,3 +98,69 @@ def test_unknown_commune_must_state_the_deliberation_options(tmp_path):
     [error] = caught.value.errors
     assert error.line == 3 and "« violations_confiees_metropole »" in error.message
     assert "dpo_mutualise" not in error.message
+
+
+@pytest.mark.parametrize("device", ["/dev/zero", "/dev/urandom", "/dev/null"])
+def test_a_device_is_refused_without_reading_it(cli, device):
+    result = cli("audit", device)
+    assert result.exit_code == 2
+    assert f"{device}: n'est pas un fichier ordinaire" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_a_fifo_without_writer_is_refused_at_once(tmp_path, cli):
+    fifo = tmp_path / "registre.yaml"
+    os.mkfifo(fifo)
+    started = time.monotonic()
+    result = cli("validate", str(fifo))
+    assert result.exit_code == 2
+    assert "n'est pas un fichier ordinaire" in result.stderr
+    assert time.monotonic() - started < 5
+
+
+def test_the_size_bound_holds_for_what_is_read_not_what_stat_says(tmp_path, monkeypatch):
+    path = tmp_path / "registre.yaml"
+    path.write_bytes(b"version: 1\n" + b"#" * 5000)
+    real_fstat = loader.os.fstat
+
+    class Lying:  # a file that grows after stat (or a /proc file, whose size is 0)
+        def __init__(self, fd):
+            self._info = real_fstat(fd)
+
+        def __getattr__(self, name):
+            return 0 if name == "st_size" else getattr(self._info, name)
+
+    monkeypatch.setattr(loader.os, "fstat", Lying)
+    with pytest.raises(InputErrors) as caught:
+        loader.read_bytes(str(path), max_bytes=1000)
+    assert "fichier trop volumineux" in str(caught.value)
+
+
+
+def test_a_symlink_loop_as_register_is_a_french_error(tmp_path, cli):
+    loop = tmp_path / "registre.yaml"
+    loop.symlink_to(loop)
+    result = cli("audit", str(loop))
+    assert result.exit_code == 2
+    assert f"{loop}: lecture impossible (liens symboliques en boucle)" in result.stderr
+
+
+def test_ids_are_compared_by_the_normaliser_the_facts_use(tmp_path):
+    """The facts key treatments by the model's id: the validation must see the same ids."""
+    from rgpdcheck.facts import build_facts
+    from rgpdcheck.idents import ident
+
+    path = tmp_path / "registre.yaml"
+    path.write_text(HEAD + "acteurs:\n  - id: \"ccas \"\n    type: etablissement_public\n"
+                    "traitements:\n  - id: \"1.1 \"\n    nom: A\n    responsable: ccas\n  - id: 1.10\n    nom: B\n",
+                    encoding="utf-8")
+    with pytest.raises(InputErrors) as caught:
+        validate(load_document(str(path)), None, TODAY)
+    assert [e.message for e in caught.value.errors] == ["identifiant de traitement « 1.1 » déjà utilisé (ligne 7)"]
+    path.write_text(HEAD + "acteurs:\n  - id: \"ccas \"\n    type: etablissement_public\n"
+                    "traitements:\n  - id: 1.10\n    nom: A\n    responsable: ccas\n", encoding="utf-8")
+    register = validate(load_document(str(path)), None, TODAY)  # "ccas " and ccas are one actor
+    facts = build_facts(register).facts
+    [treatment] = [f for f in facts if f["kind"] == "traitement"]
+    assert treatment["tid"] == ident(1.10) == "1.1"
+    assert treatment["responsable_type"] == "etablissement_public"

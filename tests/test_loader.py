@@ -38,8 +38,8 @@ def test_every_bundled_register_loads_as_pyyaml_loads_it(path):
 
 
 SCALARS = """
-entiers: [12, -3, +4, 0x1F, 0o17, 0b101, 1_000, "12", '7', 1:30]
-reels: [1.5, -2e3, .inf, -.Inf, .nan, 1_000.5]
+entiers: [12, -3, +4, 0x1F, 0o17, "12", '7', 0, -0]
+reels: [1.5, -2e3, .inf, -.Inf, .nan, 1.10]
 booleens: [true, False, yes, No, on, OFF, "yes"]
 nuls: [~, null, Null, ]
 vide:
@@ -73,6 +73,26 @@ copies: [*liste, *autre]
 @pytest.mark.parametrize("text", [SCALARS, ANCHORS, "---\n", "--- 3\n", "- a\n- b\n", "a: {b: [1, {c: d}]}\n"])
 def test_scalars_anchors_and_merges_as_pyyaml(text):
     assert same(parse_document(text, "r.yaml").data, oracle(text))
+
+
+YAML11_NUMBERS = ["0b101", "1_000", "1:30", "12:30", "1:20", "0012", "017", "+0755", "1_000.5", "1:20.5", "190:20:30"]
+
+
+@pytest.mark.parametrize("written", YAML11_NUMBERS)
+def test_numbers_only_yaml_1_1_converts_stay_the_text_written(written):
+    """`id: 1:20` was read as 80 and `id: 0012` as 10 (YAML 1.1): now the text, as YAML 1.2 core."""
+    assert not isinstance(oracle(f"v: {written}\n")["v"], str)  # PyYAML converts it
+    assert parse_document(f"v: {written}\nl: [{written}]\n", "r.yaml").data == {"v": written, "l": [written]}
+
+
+def test_identifiers_written_like_times_or_octal_reach_the_reports_as_written(tmp_path, cli):
+    path = tmp_path / "registre.yaml"
+    path.write_text("version: 1\ncommune: bruges\ntraitements:\n  - id: 1:20\n    nom: 12:30\n"
+                    "  - id: 0012\n    nom: Autre\n", encoding="utf-8")
+    result = cli("audit", str(path), "-f", "json")
+    assert result.exit_code in (0, 1), result.output
+    assert '"1:20"' in result.stdout and '"0012"' in result.stdout
+    assert '"80"' not in result.stdout and '"10"' not in result.stdout
 
 
 def test_merge_of_several_mappings_follows_the_yaml_spec():

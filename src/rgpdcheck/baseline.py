@@ -10,13 +10,16 @@ from __future__ import annotations
 import json
 from collections import Counter
 from dataclasses import replace
-from pathlib import Path
+from typing import Any
 
 from .audit import AuditResult
 from .errors import InputError, InputErrors
 from .findings import Finding
+from .loader import read_bytes
 
 FORMAT = "rgpdcheck-baseline/1"
+MAX_BASELINE_BYTES = 64 * 1024 * 1024
+MAX_COUNT = 10**9
 Key = tuple[str, str, str | None]
 
 
@@ -36,24 +39,51 @@ def to_json(results: list[AuditResult]) -> str:
 
 def load(path: str) -> Counter[Key]:
     """Read a baseline written by `--write-baseline`; a bad file is an input error."""
-    def fail(message: str) -> InputErrors:
-        return InputErrors([InputError(path, 0, message)])
+    def fail(message: str, line: int = 0, column: int | None = None) -> InputErrors:
+        return InputErrors([InputError(path, line, message, column)])
 
     try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise fail("fichier de référence introuvable") from None
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise fail(f"fichier de référence illisible ({exc})") from None
+        raw = read_bytes(path, MAX_BASELINE_BYTES, "fichier de référence")
+    except InputErrors as errors:
+        if any(e.message == "fichier introuvable" for e in errors.errors):
+            raise fail("fichier de référence introuvable") from None
+        raise
+    try:
+        data = json.loads(raw.decode("utf-8"), parse_constant=_no_constant)
+    except UnicodeDecodeError:
+        raise fail("fichier de référence illisible (pas en UTF-8)") from None
+    except json.JSONDecodeError as exc:
+        raise fail("fichier de référence illisible (JSON mal formé)", exc.lineno, exc.colno) from None
+    except ValueError:  # an integer of more than 4,300 digits, Infinity, NaN
+        raise fail("fichier de référence illisible (nombre trop long ou infini)") from None
+    except RecursionError:
+        raise fail("fichier de référence illisible (JSON imbriqué trop profondément)") from None
     if not isinstance(data, dict) or data.get("format") != FORMAT or not isinstance(data.get("constats"), list):
         raise fail(f"ce n'est pas une référence rgpdcheck (format attendu : {FORMAT}, écrite par --write-baseline)")
     counts: Counter[Key] = Counter()
     for i, entry in enumerate(data["constats"]):
-        try:
-            counts[(str(entry["commune"]), str(entry["regle"]), entry["traitement"])] += int(entry["nombre"])
-        except (TypeError, KeyError, ValueError):
-            raise fail(f"entrée n°{i + 1} invalide : {entry!r}") from None
+        key = _entry_key(entry)
+        if key is None:
+            shown = json.dumps(entry, ensure_ascii=False)
+            raise fail(f"entrée n°{i + 1} invalide : {shown if len(shown) <= 200 else shown[:200] + '…'}")
+        counts[key] += entry["nombre"]
     return counts
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(name)  # Infinity, -Infinity, NaN: not JSON, never written by --write-baseline
+
+
+def _entry_key(entry: Any) -> Key | None:
+    """The key of a well-formed entry, else None (what --write-baseline writes, nothing else)."""
+    if not isinstance(entry, dict):
+        return None
+    commune, rule, treatment, count = (entry.get(k) for k in ("commune", "regle", "traitement", "nombre"))
+    if not (isinstance(commune, str) and isinstance(rule, str) and (treatment is None or isinstance(treatment, str))):
+        return None
+    if isinstance(count, bool) or not isinstance(count, int) or not 0 < count <= MAX_COUNT:
+        return None
+    return (commune, rule, treatment)
 
 
 def apply(results: list[AuditResult], baseline: Counter[Key]) -> list[AuditResult]:

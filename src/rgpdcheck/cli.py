@@ -18,6 +18,8 @@ import click
 
 from . import __version__
 from .errors import InputError, InputErrors, RuleFileError
+from .interrupt import InterruptibleGroup
+from .sanitize import terminal_safe
 from .vocabulary import SEVERITIES
 
 EXIT_OK, EXIT_FINDINGS, EXIT_INPUT = 0, 1, 2
@@ -31,9 +33,13 @@ class _IsoDate(click.ParamType):
         if isinstance(value, date):
             return value
         try:
-            return date.fromisoformat(value)
+            day = date.fromisoformat(value)
         except ValueError:
             self.fail(f"date invalide « {value} » (format AAAA-MM-JJ)", param, ctx)
+        from .model import date_out_of_range
+        if why := date_out_of_range(day):
+            self.fail(why, param, ctx)
+        return day
 
 
 def _report_input_errors(errors: InputErrors) -> None:
@@ -49,7 +55,7 @@ class _Reported(Exception):
     """Input errors were reported already (several files): end with exit code 2."""
 
 
-class _Commands(click.Group):
+class _Commands(InterruptibleGroup):
     """The one error boundary of every command: input errors (and a broken rule file)
     become the one-screen message on stderr and exit code 2, never a traceback."""
 
@@ -233,7 +239,7 @@ def validate(fichiers: tuple[str, ...], as_of: date | None) -> None:
     def check(path: str) -> None:
         register = load_register(path, as_of, date.today(), known)
         model = register.model
-        click.echo(f"{path} : valide — commune {register.contract.nom}, {len(model.traitements)} traitement(s), "
+        click.echo(f"{path} : valide — commune {terminal_safe(register.contract.nom)}, {len(model.traitements)} traitement(s), "
                    f"{len(model.evenements)} événement(s), {len(model.derogations)} dérogation(s).")
 
     _each(fichiers, check)
@@ -389,7 +395,7 @@ def import_cmd(fichier: str, commune: str, output: str, mapping: str | None) -> 
 
     if Path(output).exists():
         raise InputErrors([InputError(output, 0, "existe déjà : rgpdcheck import ne remplace jamais un fichier")])
-    if not Path(output).resolve().parent.is_dir():
+    if not Path(os.path.realpath(output)).parent.is_dir():
         raise InputErrors([InputError(output, 0, "répertoire de sortie introuvable")])
     if resolve(commune, None, date.today()) is None:
         raise InputErrors([InputError(fichier, 0, f"commune « {commune} » inconnue : complétez ensuite le bloc "
@@ -409,6 +415,6 @@ def import_cmd(fichier: str, commune: str, output: str, mapping: str | None) -> 
         sys.exit(EXIT_INPUT)
     click.echo(f"rgpdcheck : {result.rows} traitement(s) importé(s) dans {output}.", err=True)
     for item in result.unmapped:
-        click.echo(f"  non repris : {item}", err=True)
+        click.echo(f"  non repris : {terminal_safe(item)}", err=True)
     if result.ignored_columns:
-        click.echo("  colonnes non reconnues : " + ", ".join(f"« {c} »" for c in result.ignored_columns), err=True)
+        click.echo(terminal_safe("  colonnes non reconnues : " + ", ".join(f"« {c} »" for c in result.ignored_columns)), err=True)

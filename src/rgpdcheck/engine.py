@@ -47,6 +47,8 @@ except ImportError as exc:  # durable-rules built for Python 3.13 without the RE
 # by the same value computed without the deprecated call (its epoch is naive 1970-01-01).
 _durable._unix_now = lambda: (datetime.datetime.now() - datetime.datetime(1970, 1, 1)).total_seconds()
 
+from . import interrupt
+
 SENTINEL_ALIAS = "fin_des_faits"
 SENTINEL_KIND = "__fin_des_faits__"
 _SENTINEL_ID = "__fin_des_faits__"
@@ -138,7 +140,9 @@ def evaluate(rules: Iterable[EngineRule], facts: list[dict[str, Any]]) -> set[Ma
         definition[rule.id] = {"all": [sentinel, *_guard_joins(rule)],
                                "run": action_for(rule.id)}
     name = f"rgpdcheck_{os.getpid()}_{next(_names)}"
-    with _lock:
+    # Ctrl-C or SIGTERM is acted on after the ruleset is deleted, never inside a native call
+    # or an action called back from one (that crashed the C engine: see interrupt.py).
+    with interrupt.deferred(), _lock:
         host = _Host()
         try:
             host.set_rulesets({name: definition})

@@ -6,7 +6,11 @@ A finding is about the commune's compliance; an input error is about the file it
 
 from __future__ import annotations
 
+import errno
+import os
 from dataclasses import dataclass
+
+from .sanitize import terminal_safe
 
 
 @dataclass(frozen=True, order=True)
@@ -19,10 +23,11 @@ class InputError:
     column: int | None = None
 
     def __str__(self) -> str:
-        where = f"{self.file}:{self.line}" if self.line else self.file
+        file = printable_path(self.file)
+        where = f"{file}:{self.line}" if self.line else file
         if self.column:
             where += f":{self.column}"
-        return f"{where}: {self.message}"
+        return terminal_safe(f"{where}: {self.message}")
 
 
 class InputErrors(Exception):
@@ -35,3 +40,42 @@ class InputErrors(Exception):
 
 class RuleFileError(Exception):
     """A rule file that cannot be used (a project bug, reported like an input error)."""
+
+
+def printable_path(path: str) -> str:
+    """`path` as it can be printed: bytes that are not UTF-8 in a file name (kept by Python as
+    surrogates) are shown as `\\xff`, never raised on while printing an error."""
+    return os.fsencode(path).decode("utf-8", "backslashreplace") if isinstance(path, str) else str(path)
+
+
+# The system's reasons, in French (strerror is in the C locale's English).
+_OS_REASONS = {
+    errno.ENOENT: "fichier introuvable",
+    errno.EACCES: "droits insuffisants",
+    errno.EPERM: "opération non permise",
+    errno.EROFS: "système de fichiers en lecture seule",
+    errno.ENOSPC: "plus de place sur le disque",
+    errno.EDQUOT: "quota disque dépassé",
+    errno.ELOOP: "liens symboliques en boucle",
+    errno.ENOTDIR: "un élément du chemin n'est pas un dossier",
+    errno.EISDIR: "est un dossier",
+    errno.ENAMETOOLONG: "nom de fichier trop long",
+    errno.EIO: "erreur d'entrée-sortie du disque",
+    errno.ENXIO: "aucun lecteur à l'autre bout du tube",
+    errno.EPIPE: "le lecteur a fermé le tube",
+    errno.EFBIG: "fichier trop gros pour le système de fichiers",
+    errno.EXDEV: "autre système de fichiers",
+    errno.EBUSY: "fichier occupé",
+    errno.ETXTBSY: "fichier occupé",
+    errno.EAGAIN: "ressource momentanément indisponible",
+}
+
+
+def describe_os_error(exc: OSError, action: str) -> str:
+    """A French one-line reason for a failed `action` (« lecture », « écriture »)."""
+    if exc.errno == errno.ENOENT and action == "lecture":
+        return "fichier introuvable"
+    if exc.errno in (errno.EACCES, errno.EPERM) and action == "lecture":
+        return "lecture refusée (droits insuffisants)"
+    reason = _OS_REASONS.get(exc.errno or 0, f"erreur système {errno.errorcode.get(exc.errno or 0, exc.errno)}")
+    return f"{action} impossible ({reason})"

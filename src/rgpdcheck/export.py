@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from .liability import determine_all
+from .sanitize import csv_cell
 from .validate import Register
 from .vocabulary import METROPOLE, METROPOLE_NAME, label
 _ISO_UNITS = {"Y": ("an", "ans"), "M": ("mois", "mois"), "W": ("semaine", "semaines"), "D": ("jour", "jours")}
@@ -161,5 +162,5 @@ def to_csv(headers: list[str], rows: list[list[str]]) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
     writer.writerow(headers)
-    writer.writerows(rows)
+    writer.writerows([csv_cell(cell) for cell in row] for row in rows)  # no formula injection
     return "\ufeff" + buffer.getvalue()

@@ -22,6 +22,7 @@ from . import vocabulary
 from .contract import parameter
 from .dates import day, end_of_day, end_of_period_in_months
 from .fact_schema import ABSENT, FactSet
+from .idents import event_key
 from .model import PARIS, Traitement, event_date
 from .normalise import normalise_text
 from .validate import Register
@@ -156,7 +157,7 @@ def _known(value: Any, as_of: date) -> Any:
 
 def _add_event(out: FactSet, kind: str, e: Any, path: tuple[Any, ...], **values: Any) -> None:
     """An event fact: keyed by the event's id (else its rank), with its id and treatment."""
-    out.add(kind, e.id or f"#{path[-1]}", path, eid=e.id or ABSENT, tid=e.traitement or ABSENT,
+    out.add(kind, event_key(e.id, path[-1]), path, eid=e.id or ABSENT, tid=e.traitement or ABSENT,
             date=event_date(e).isoformat(), **values)
 
 

@@ -21,10 +21,13 @@ from typing import Any
 import yaml
 
 from .errors import InputError, InputErrors
+from .loader import parse_document, read_bytes, read_text
+from .model import date_out_of_range
 from .normalise import normalise_text as normalise
-from .loader import read_bytes
+from .sanitize import terminal_safe
 
 MAX_CSV_BYTES = 32 * 1024 * 1024
+MAX_MAPPING_BYTES = 1024 * 1024
 
 
 # Headers of the CNIL's register model (and of `rgpdcheck export`), normalised -> field.
@@ -93,6 +96,9 @@ class Import:
     rows: int = 0
 
 
+_UNICODE_BREAKS = {0x85: " ", 0x2028: " ", 0x2029: " "}
+
+
 def read_table(path: str) -> tuple[list[str], list[tuple[int, list[str]]]]:
     """The header and the rows of a CSV file, each with the line it starts on, whatever its
     encoding and separator."""
@@ -103,26 +109,44 @@ def read_table(path: str) -> tuple[list[str], list[tuple[int, list[str]]]]:
         text = raw.decode("cp1252", errors="replace")  # what French spreadsheets save as "CSV"
     if not text.strip():
         raise InputErrors([InputError(path, 1, "fichier vide : la première ligne doit nommer les colonnes")])
+    # NEL and the Unicode line separators: YAML would read them as line breaks in the draft,
+    # an editor would not (and the loader refuses them): a space, as they are inside a cell
+    text = text.translate(_UNICODE_BREAKS)
+    if "\x00" in text:  # a spreadsheet's binary file (.xlsx, .ods) given as CSV
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        raise InputErrors([InputError(path, line, "octet nul : ce n'est pas un fichier CSV texte (enregistrez le "
+                                                  "tableur au format CSV, séparateur « ; »)")])
     first = text.splitlines()[0]
     delimiter = max(";,\t", key=first.count)
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)
-    header = [h.strip() for h in next(reader)]
-    rows, line = [], reader.line_num + 1
-    for cells in reader:
-        rows.append((line, cells))
+    rows, line = [], 1
+    try:
+        header = [h.strip() for h in next(reader)]
         line = reader.line_num + 1
+        for cells in reader:
+            rows.append((line, cells))
+            line = reader.line_num + 1
+    except csv.Error as exc:
+        reason = (f"cellule de plus de {csv.field_size_limit():,} caractères".replace(",", " ")
+                  if "field larger" in str(exc) else "CSV illisible (guillemets mal fermés ?)")
+        raise InputErrors([InputError(path, line, reason)]) from None
     return header, rows
 
 
 def load_mapping(path: str) -> dict[str, str]:
-    """A mapping file: `colonnes: {"En-tête du tableur": champ, ...}`."""
-    try:
-        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-        raise InputErrors([InputError(path, 0, f"correspondance illisible ({exc})")]) from None
+    """A mapping file: `colonnes: {"En-tête du tableur": champ, ...}`.
+
+    Read by the register's own loader: bounded, safe tags only, French messages with lines."""
+    document = parse_document(read_text(path, MAX_MAPPING_BYTES, "fichier de correspondance"), path)
+    data = document.data
     columns = data.get("colonnes") if isinstance(data, dict) else None
     if not isinstance(columns, dict):
         raise InputErrors([InputError(path, 1, "la correspondance s'écrit « colonnes: {\"En-tête\": champ} »")])
+    not_text = [InputError(path, document.line_of(("colonnes", k)), f"« {k} » : un champ s'écrit comme un nom "
+                                                                    "(par exemple « nom »), pas une liste ni un bloc")
+                for k, v in columns.items() if not isinstance(v, str) or isinstance(k, (dict, list))]
+    if not_text:
+        raise InputErrors(not_text)
     bad = [f"« {v} »" for v in columns.values() if v not in FIELDS]
     if bad:
         raise InputErrors([InputError(path, 1, f"champ(s) inconnu(s) {', '.join(bad)} ; champs possibles : "
@@ -197,7 +221,7 @@ _NOTHING = object()  # a value understood as "nothing to record" (no DPIA)
 
 def _date(value: str) -> str | None:
     day = parse_date(value)
-    return day.isoformat() if day else None
+    return day.isoformat() if day and not date_out_of_range(day) else None
 
 
 def _status(value: str) -> str | None:
@@ -238,7 +262,7 @@ def _information(value: str) -> dict[str, bool] | None:
 
 def _dpia(value: str) -> Any:
     day = parse_date(re.sub(r"^\D*", "", value)) if re.search(r"\d", value) else None
-    if day:
+    if day and not date_out_of_range(day):
         return {"realisee_le": day.isoformat()}
     return _NOTHING if _yes_no(value) is False else None  # no DPIA: the rules judge whether one was needed
 
@@ -318,6 +342,12 @@ def _identifier(given: str | None, number: int, used: set[str]) -> str:
     return candidate
 
 
+def _comment(text: str) -> str:
+    """A one-line YAML comment quoting cells: a new line in a cell would end the comment and
+    turn the rest into YAML; a control character would make the draft unreadable."""
+    return terminal_safe(text).replace("\n", "\\n")
+
+
 def to_yaml(result: Import, source: str) -> str:
     lines = [
         f"# Brouillon de registre (format rgpdcheck v1) importé de {Path(source).name} par rgpdcheck import.",
@@ -325,8 +355,8 @@ def to_yaml(result: Import, source: str) -> str:
     ]
     if result.unmapped:
         lines.append("# Valeurs non reprises (à saisir à la main) :")
-        lines += [f"#   - {item}" for item in result.unmapped]
+        lines += [_comment(f"#   - {item}") for item in result.unmapped]
     if result.ignored_columns:
-        lines.append("# Colonnes non reconnues : " + ", ".join(f"« {c} »" for c in result.ignored_columns))
+        lines.append(_comment("# Colonnes non reconnues : " + ", ".join(f"« {c} »" for c in result.ignored_columns)))
     body = yaml.safe_dump(result.register, allow_unicode=True, sort_keys=False, width=100)
     return "\n".join(lines) + "\n" + body

@@ -7,23 +7,35 @@ findings and input errors through that table.
 
 Safety: only the safe YAML tags are accepted (no `!!python/...`), dates are left as
 text (the models parse them strictly, so `2018-02-30` is an error with a line, not a
-crash), duplicate keys are errors, and alias expansion is bounded (billion laughs).
+crash), duplicate keys are errors, and the work done by aliases and merge keys is
+bounded (billion laughs, chained `<<`). Only regular files are read, and never more than
+the size bound, whatever `stat` says (`/dev/zero`, a FIFO: refused, never waited on).
+Numbers are resolved as YAML 1.2's core schema does where YAML 1.1 would convert
+silently: `1:20` (sexagesimal), `0012` (octal), `0b11`, `1_000` stay the text written.
+Characters that YAML or an editor would read differently (control characters, NEL,
+U+2028, U+2029) are refused at their line, lines being counted at `\n` as editors do.
 """
 
 from __future__ import annotations
 
+import os
+import re
+import stat
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import yaml
 
-from .errors import InputError, InputErrors
+from .errors import InputError, InputErrors, describe_os_error
 
 MAX_FILE_BYTES = 128 * 1024 * 1024
 # Alias expansion beyond this many nodes per distinct node is treated as an alias bomb.
 MAX_EXPANSION_FACTOR = 10
 MAX_EXPANSION_SLACK = 100_000
+# Work (lines recorded, keys merged) allowed per unit of the alias budget above: an alias
+# costs about two units of work per node it brings, a merge chain many more.
+MAX_WORK_PER_NODE = 4
+_READ_CHUNK = 1024 * 1024
 
 _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -46,6 +58,22 @@ _SCALAR_TAGS = {
     "tag:yaml.org,2002:float",
     "tag:yaml.org,2002:bool",
     "tag:yaml.org,2002:null",
+}
+
+# Plain scalars YAML 1.1 resolves as numbers are kept as numbers only when YAML 1.2's core
+# schema would too (with no leading zero: `0012` is an identifier, not twelve nor ten).
+_CORE_NUMBERS = {
+    "tag:yaml.org,2002:int": re.compile(r"[-+]?(?:0|[1-9][0-9]*)\Z|0x[0-9a-fA-F]+\Z"),
+    "tag:yaml.org,2002:float": re.compile(r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?\Z"
+                                          r"|[-+]?\.(?:inf|Inf|INF)\Z|\.(?:nan|NaN|NAN)\Z"),
+}
+# Python refuses to read integers longer than this (sys.get_int_max_str_digits()).
+_MAX_NUMBER_CHARS = 4300
+_TAG_NAMES = {
+    "tag:yaml.org,2002:int": "un nombre entier",
+    "tag:yaml.org,2002:float": "un nombre décimal",
+    "tag:yaml.org,2002:bool": "un booléen (true ou false)",
+    "tag:yaml.org,2002:null": "une valeur nulle",
 }
 
 Path_ = tuple[Any, ...]
@@ -100,27 +128,47 @@ def _yaml_problem_fr(error: yaml.MarkedYAMLError) -> str:
 
 
 def read_bytes(path: str, max_bytes: int = MAX_FILE_BYTES, what: str = "fichier de registre") -> bytes:
-    """Read a file whole, or raise InputErrors with a French message (missing, a folder,
-    too large to read without a swap storm, unreadable)."""
-    p = Path(path)
+    """Read a regular file whole, at most `max_bytes`, or raise InputErrors in French.
+
+    The one reader of every input (register, baseline, CSV, mapping). It opens without
+    blocking and refuses what is not a regular file (a device such as `/dev/zero`, a FIFO,
+    a socket): none of them has a size to trust, and a FIFO without a writer would hang.
+    The bound holds for the bytes actually read, not only for the size `stat` reports.
+    """
     try:
-        if p.is_dir():
-            raise InputErrors([InputError(path, 0, f"est un dossier, pas un {what}")])
-        size = p.stat().st_size
-        if size > max_bytes:
-            raise InputErrors([InputError(path, 0, f"fichier trop volumineux ({size // (1024 * 1024)} Mo ; au plus {max_bytes // (1024 * 1024)} Mo)")])
-        return p.read_bytes()
-    except FileNotFoundError:
-        raise InputErrors([InputError(path, 0, "fichier introuvable")]) from None
-    except PermissionError:
-        raise InputErrors([InputError(path, 0, "lecture refusée (droits insuffisants)")]) from None
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC | getattr(os, "O_NOCTTY", 0))
     except OSError as exc:
-        raise InputErrors([InputError(path, 0, f"lecture impossible ({exc.strerror or exc})")]) from None
+        raise InputErrors([InputError(path, 0, describe_os_error(exc, "lecture"))]) from None
+    try:
+        info = os.fstat(fd)
+        if stat.S_ISDIR(info.st_mode):
+            raise InputErrors([InputError(path, 0, f"est un dossier, pas un {what}")])
+        if not stat.S_ISREG(info.st_mode):
+            raise InputErrors([InputError(path, 0, f"n'est pas un fichier ordinaire (périphérique, tube ou socket) : "
+                                                   f"donnez le chemin d'un {what}")])
+        if info.st_size > max_bytes:
+            raise InputErrors([_too_large(path, info.st_size, max_bytes)])
+        chunks, total = [], 0
+        while chunk := os.read(fd, min(_READ_CHUNK, max_bytes + 1 - total)):
+            chunks.append(chunk)
+            total += len(chunk)
+            if total > max_bytes:  # the file grew after stat, or stat lied (/proc)
+                raise InputErrors([_too_large(path, total, max_bytes)])
+        return b"".join(chunks)
+    except OSError as exc:
+        raise InputErrors([InputError(path, 0, describe_os_error(exc, "lecture"))]) from None
+    finally:
+        os.close(fd)
 
 
-def read_text(path: str) -> str:
+def _too_large(path: str, size: int, max_bytes: int) -> InputError:
+    mib = 1024 * 1024
+    return InputError(path, 0, f"fichier trop volumineux ({size // mib} Mo ; au plus {max_bytes // mib} Mo)")
+
+
+def read_text(path: str, max_bytes: int = MAX_FILE_BYTES, what: str = "fichier de registre") -> str:
     """Read a file as strict UTF-8, or raise InputErrors with a French message."""
-    raw = read_bytes(path)
+    raw = read_bytes(path, max_bytes, what)
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -134,8 +182,35 @@ def load_document(path: str) -> Document:
     return parse_document(read_text(path), path)
 
 
+# Characters refused in a register: C0 controls but tab and line breaks, DEL, C1 controls
+# (NEL too: YAML reads it as a line break, editors do not), the line and paragraph
+# separators (same), and the two noncharacters PyYAML refuses with an English message.
+_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufffe\uffff]")
+_FORBIDDEN_NAMES = {"\x00": "NUL", "\x1b": "ESC", "\x7f": "DEL", "\x85": "NEL, saut de ligne Unicode",
+                    "\u2028": "séparateur de ligne Unicode", "\u2029": "séparateur de paragraphe Unicode"}
+_MAX_FORBIDDEN_REPORTED = 10
+
+
+def forbidden_characters(text: str, file: str) -> list[InputError]:
+    """Every forbidden character of `text` (the first few), at its line and column."""
+    errors = []
+    for match in _FORBIDDEN.finditer(text):
+        char = match.group()
+        line = text.count("\n", 0, match.start()) + 1
+        column = match.start() - (text.rfind("\n", 0, match.start()) + 1) + 1
+        name = _FORBIDDEN_NAMES.get(char, "caractère de contrôle")
+        errors.append(InputError(file, line, f"caractère U+{ord(char):04X} ({name}) interdit dans un registre : "
+                                             "supprimez-le ou remplacez-le par une espace ou un retour à la ligne",
+                                 column))
+        if len(errors) >= _MAX_FORBIDDEN_REPORTED:
+            break
+    return errors
+
+
 def parse_document(text: str, file: str) -> Document:
     """Parse YAML text into a Document. Raises InputErrors."""
+    if bad := forbidden_characters(text, file):
+        raise InputErrors(bad)
     loader = _Loader(text)
     builder = _Builder(loader, file)
     try:
@@ -150,8 +225,10 @@ def parse_document(text: str, file: str) -> Document:
         if mark and _char_at(text, mark.line, mark.column) == "\t":
             message = "tabulation interdite en YAML : indentez avec des espaces"
         raise InputErrors([InputError(file, line, message, column)]) from None
-    except yaml.YAMLError as exc:  # reader errors (control characters...)
-        raise InputErrors([InputError(file, 0, f"YAML illisible ({exc})")]) from None
+    except yaml.YAMLError as exc:  # reader errors: the characters are checked above, so unexpected
+        position = getattr(exc, "position", None)
+        line = text.count("\n", 0, position) + 1 if isinstance(position, int) else 0
+        raise InputErrors([InputError(file, line, "YAML illisible (caractère non permis)")]) from None
     except RecursionError:
         raise InputErrors([InputError(file, builder.line, "structure YAML imbriquée trop profondément")]) from None
     finally:
@@ -197,6 +274,7 @@ class _Builder:
         self.line = 0  # the line of the last event read, for errors without a mark
         self.visited = 0
         self.distinct = 0
+        self.work = 0  # lines recorded and keys copied by merges: what aliases really cost
         self.anchors: dict[str, _Anchor] = {}
         self.recording: list[tuple[Path_, _Anchor]] = []  # anchors whose node is being built
         self.constructor = yaml.constructor.SafeConstructor()
@@ -215,7 +293,20 @@ class _Builder:
             raise InputErrors([InputError(self.file, event.start_mark.line + 1, "un seul document YAML est attendu (« --- » en trop)")])
         return data
 
+    def _spend(self, amount: int) -> None:
+        """Count work beyond one step per node written; refuse a document that multiplies it.
+
+        Aliases are counted by the nodes they bring (`visited`), but a chain of merge keys
+        (`m_i: {<<: *m_(i-1), k_i: v}`) brings few nodes and much work: every link copies the
+        keys and re-records the lines of the one before (quadratic keys, cubic path length).
+        """
+        self.work += amount
+        if self.work > MAX_WORK_PER_NODE * (MAX_EXPANSION_FACTOR * self.distinct + MAX_EXPANSION_SLACK):
+            raise InputErrors([InputError(self.file, self.line, "alias ou fusions « << » YAML démultipliés à l'excès "
+                                                                "(« bombe d'alias ») : document refusé")])
+
     def _record(self, path: Path_, line: int) -> None:
+        self._spend(len(path) // 8 + 1 + len(self.recording))
         self.lines[path] = line
         for anchor_path, anchor in self.recording:
             anchor.lines.append((path[len(anchor_path):], line))
@@ -252,6 +343,7 @@ class _Builder:
         self.visited += anchor.size
         if self.visited > MAX_EXPANSION_FACTOR * self.distinct + MAX_EXPANSION_SLACK:
             raise InputErrors([InputError(self.file, line, "alias YAML démultipliés à l'excès (« bombe d'alias ») : document refusé")])
+        self._spend(len(anchor.lines))
         # the aliased paths are located at the anchored node, as if it were written here
         self._record(path, anchor.line)
         for relative, where in anchor.lines[1:]:
@@ -269,12 +361,24 @@ class _Builder:
                     break
             else:
                 return value
+            if tag in _CORE_NUMBERS and not _CORE_NUMBERS[tag].match(value):
+                return value  # YAML 1.1 would convert it (`1:20` -> 80, `0012` -> 10): keep the text
         if tag == "tag:yaml.org,2002:str":
             return value
         if tag not in _SCALAR_TAGS:
             return self._bad_tag(tag, event)
+        if tag == "tag:yaml.org,2002:int" and len(value) > _MAX_NUMBER_CHARS:
+            return self._bad_scalar(event, "nombre de plus de 4 300 chiffres : refusé")
         constructor = self.constructor.yaml_constructors[tag]
-        return constructor(self.constructor, yaml.ScalarNode(tag, value, event.start_mark, event.end_mark))
+        try:
+            return constructor(self.constructor, yaml.ScalarNode(tag, value, event.start_mark, event.end_mark))
+        except (ValueError, KeyError, TypeError, OverflowError, IndexError):
+            what = _TAG_NAMES.get(tag, tag)
+            shown = value if len(value) <= 40 else value[:40] + "…"
+            return self._bad_scalar(event, f"« {shown} » n'est pas {what} (étiquette « {tag.rsplit(':', 1)[-1]} »)")
+
+    def _bad_scalar(self, event: Any, message: str) -> None:
+        self.errors.append(InputError(self.file, event.start_mark.line + 1, message, event.start_mark.column + 1))
 
     def _sequence(self, event: Any, path: Path_) -> Any:
         bad = event.tag not in (None, "!") and event.tag not in _SEQ_TAGS
@@ -316,6 +420,8 @@ class _Builder:
             result[key] = self.value(value_event, path + (key,))
             self._record(path + (key,), key_line)
         # inherited keys are located where they are inherited, not at the anchor
+        if merged:
+            self._spend(len(merged) + len(result))
         for k in merged:
             if k not in result:
                 self._record(path + (k,), merge_lines[0])
@@ -330,6 +436,7 @@ class _Builder:
             if not isinstance(value, dict):
                 self.errors.append(InputError(self.file, line, "« << » fusionne un bloc de clés (une ancre « &nom » sur un dictionnaire)"))
                 continue
+            self._spend(len(value))
             merged.update({k: v for k, v in value.items() if k not in merged})
 
     def _bad_tag(self, tag: str, event: Any) -> None:

@@ -56,10 +56,32 @@ def _check_duration(value: Any) -> Any:
     return value.strip() if isinstance(value, str) else value
 
 
+# The dates a register may hold, and an audit be run at: wide enough for any real register
+# (prior treatments, retention far ahead), narrow enough that every deadline computed from
+# them (months added, `--within` days, 72 hours, the end of a day) stays a valid date.
+DATE_MIN = Date(1900, 1, 1)
+DATE_MAX = Date(2999, 12, 31)
+
+
+def date_out_of_range(value: Date) -> str | None:
+    """Why `value` is refused (French), or None when it is within the accepted range."""
+    day = value.date() if isinstance(value, datetime) else value
+    if DATE_MIN <= day <= DATE_MAX:
+        return None
+    return f"date hors de la plage acceptée ({DATE_MIN.isoformat()} à {DATE_MAX.isoformat()}) : {value.isoformat()}"
+
+
+def _in_range(value: Any) -> Any:
+    if isinstance(value, Date) and (why := date_out_of_range(value)):
+        raise ValueError(why)
+    return value
+
+
 T = TypeVar("T")
 # A list that may also be written empty (`acteurs:` with nothing after it).
 Liste = Annotated[list[T] | None, AfterValidator(_none_to_empty)]
-Instant = Annotated[datetime, BeforeValidator(_parse_instant)]
+Instant = Annotated[datetime, BeforeValidator(_parse_instant), AfterValidator(_in_range)]
+Jour = Annotated[Date, AfterValidator(_in_range)]
 DureeIso = Annotated[str, BeforeValidator(_check_duration)]
 Ident = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 Texte = Annotated[str, StringConstraints(strip_whitespace=True)]
@@ -74,7 +96,7 @@ class _Model(BaseModel):
 class Contrat(_Model):
     nom: Texte | None = None  # the commune's name in messages (else its identifier)
     avenant: int | None = None
-    date_effet: Date | None = None
+    date_effet: Jour | None = None
     violations_confiees_metropole: bool | None = None
     dpo_mutualise: bool | None = None
 
@@ -93,7 +115,7 @@ class Dpo(_Model):
     id: Ident
     nom: Texte | None = None
     organismes: Liste[Ident] = []
-    designe_le: Date | None = None
+    designe_le: Jour | None = None
     lettre_de_mission: bool | None = None
 
 
@@ -138,11 +160,11 @@ class RoleMetropoleFaits(_Model):
 
 
 class AccordConjoint(_Model):
-    signe_le: Date | None = None
+    signe_le: Jour | None = None
 
 
 class Aipd(_Model):
-    realisee_le: Date | None = None
+    realisee_le: Jour | None = None
 
 
 class SousTraitant(_Model):
@@ -182,9 +204,9 @@ class Traitement(_Model):
     mesures_securite: Liste[Texte] = []
     criteres_aipd: Liste[CritereAipd] = []
     aipd: Aipd | None = None
-    cree_le: Date | None = None
+    cree_le: Jour | None = None
     statut: Literal["actif", "clos"] | None = None
-    clos_le: Date | None = None
+    clos_le: Jour | None = None
     exploitation: Literal["service_commun", "commune"] | None = None
     metropole: RoleMetropoleFaits | None = None
     accord_conjoint: AccordConjoint | None = None
@@ -197,7 +219,7 @@ class Traitement(_Model):
 
 class _Evenement(_Model):
     id: Ident | None = None
-    date: Date | None = None
+    date: Jour | None = None
     traitement: Ident | None = None
     commentaire: Texte | None = None
 
@@ -259,30 +281,30 @@ class Violation(_Evenement):
 
 class Prolongation(_Model):
     motif: Texte | None = None
-    notifiee_le: Date | None = None
+    notifiee_le: Jour | None = None
 
 
 class DemandeDroit(_Evenement):
     type: Literal["demande_droit"]
     droit: Literal["information", "acces", "rectification", "opposition", "effacement", "limitation", "portabilite"] | None = None
-    recue_le: Date | None = None
-    repondue_le: Date | None = None
+    recue_le: Jour | None = None
+    repondue_le: Jour | None = None
     prolongation: Prolongation | None = None
     observations_commune: bool | None = None
 
 
 class FinConservation(_Evenement):
     type: Literal["fin_conservation"]
-    date_prevue: Date | None = None
+    date_prevue: Jour | None = None
     option: SortFinal | None = None
-    commune_informee_le: Date | None = None
-    realisee_le: Date | None = None
+    commune_informee_le: Jour | None = None
+    realisee_le: Jour | None = None
     acces_restreint: bool | None = None
 
 
 class EtatDesLieux(_Evenement):
     type: Literal["etat_des_lieux"]
-    remis_le: Date | None = None
+    remis_le: Jour | None = None
     exhaustif: bool | None = None
 
 
@@ -343,14 +365,14 @@ class Derogation(_Model):
     regle: Ident
     traitement: Ident | None = None
     motif: Ident
-    jusqu_au: Date
+    jusqu_au: Jour
 
 
 class Registre(_Model):
     version: Literal[1]
     commune: Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")]
     contrat: Contrat | None = None
-    date_reference: Date | None = None
+    date_reference: Jour | None = None
     acteurs: Liste[Acteur] = []
     dpo: Liste[Dpo] = []
     traitements: Liste[Traitement] = []

@@ -19,6 +19,7 @@ from pydantic import BaseModel, ValidationError
 from . import contract as contract_mod
 from .errors import InputError, InputErrors
 from .fact_schema import ABSENT
+from .idents import event_key, ident
 from .loader import Document, load_document
 from .model import EVENT_CLASSES as _EVENT_CLASSES
 from .model import EVENT_DATE_FIELD, Registre, event_date
@@ -179,8 +180,12 @@ def _translate(error: Any, document: Document) -> InputError:
         message = f"« {field} » : {ctx.get('error')}"
     elif kind.startswith("bool"):
         message = f"« {field} » attend true ou false, pas « {value} »"
+    elif kind == "finite_number":
+        message = f"« {field} » attend un nombre fini, pas « {value} »"
     elif kind.startswith("int"):
         message = f"« {field} » attend un nombre entier, pas « {value} »"
+    elif kind == "invalid_key":
+        message = f"clé « {value} » : une clé est un nom (du texte), pas un nombre ni une valeur vide"
     elif kind in ("list_type",):
         message = f"« {field} » attend une liste (« - élément » ou [a, b]), pas « {value} »"
     elif kind in ("model_type", "dict_type", "model_attributes_type"):
@@ -192,8 +197,8 @@ def _translate(error: Any, document: Document) -> InputError:
             message = f"« {field} » ne peut pas être vide"
         else:
             message = f"« {field} » attend du texte, pas « {value} »"
-    else:  # pragma: no cover - a pydantic error type not met in tests yet
-        message = f"« {field} » : valeur invalide ({error.get('msg')})"
+    else:  # pragma: no cover - a pydantic error type not met in tests yet (its text is English)
+        message = f"« {field} » : valeur « {value} » invalide"
     return InputError(document.file, line, message)
 
 
@@ -222,25 +227,33 @@ def _cross_check_references(document: Document, rule_ids: set[str] | None) -> li
         errors.append(InputError(document.file, document.line_of(path), message))
 
     def ids_of(section: str, label: str) -> set[str]:
+        # ids compared as the models and the facts will compare them (`T-1` = `"T-1 "`)
         first: dict[str, int] = {}
         for index, item in _items(data, section):
-            ident = _text(item.get("id"))
-            if ident is None:
+            value = ident(item.get("id"))
+            if value is None:
                 continue
-            if ident in first:
-                err((section, index, "id"), f"identifiant {label} « {ident} » déjà utilisé (ligne {document.line_of((section, first[ident]))})")
+            if value in first:
+                err((section, index, "id"), f"identifiant {label} « {value} » déjà utilisé (ligne {document.line_of((section, first[value]))})")
             else:
-                first[ident] = index
+                first[value] = index
         return set(first)
 
     commune = _text(data.get("commune")) or ""
     actors = ids_of("acteurs", "d'acteur") | {commune, METROPOLE}
     dpos = ids_of("dpo", "de DPO")
     treatments = ids_of("traitements", "de traitement")
-    ids_of("evenements", "d'événement")
+    event_ids = ids_of("evenements", "d'événement")
+    # an event without id is keyed by its rank (`#3`) in the facts: an id `#3` would collide
+    for index, item in _items(data, "evenements"):
+        if ident(item.get("id")) is None and item.get("id") is None and event_key(None, index) in event_ids:
+            clash = next(i for i, other in _items(data, "evenements") if ident(other.get("id")) == event_key(None, index))
+            err(("evenements", clash, "id"), f"identifiant d'événement « {event_key(None, index)} » réservé à l'événement "
+                                             f"sans identifiant de la ligne {document.line_of(('evenements', index))} : "
+                                             "choisissez-en un autre")
 
     def ref(path: tuple[Any, ...], value: Any, known: set[str], label: str) -> None:
-        value = _text(value)
+        value = ident(value) if not isinstance(value, (dict, list)) else None
         if value is not None and value not in known:
             close = difflib.get_close_matches(value, sorted(known), n=1, cutoff=0.6)
             hint = f" ; vouliez-vous dire « {close[0]} » ?" if close else ""
@@ -275,9 +288,22 @@ _EVENT_ORDER = {
 }
 
 
+# Events that happen to a treatment in service: one dated before the treatment's creation
+# (`cree_le`) is an impossible chronology. The steps of a project (DPO referral, design,
+# tender...) come before the creation by nature and are not checked. A prior treatment's
+# `cree_le` may be approximate: it must still come before its own events (the DPO corrects
+# the approximation), so that a request is never judged against a treatment not yet there.
+_IN_SERVICE_EVENTS = {
+    "violation": "violation détectée",
+    "demande_droit": "demande reçue",
+    "evolution": "évolution",
+}
+
+
 def _check_chronology(model: Registre, document: Document) -> list[InputError]:
     """Dates that cannot be in that order (needs the parsed models)."""
     errors: list[InputError] = []
+    created = {t.id: t.cree_le for t in model.traitements if t.cree_le is not None}
 
     def err(path: tuple[Any, ...], message: str) -> None:
         errors.append(InputError(document.file, document.line_of(path), f"chronologie impossible : {message}"))
@@ -295,6 +321,12 @@ def _check_chronology(model: Registre, document: Document) -> list[InputError]:
             a, b = getattr(e, later), getattr(e, earlier)
             if a is not None and b is not None and a < b:
                 err(("evenements", i, later), f"{what} ({_show(a)} < {_show(b)})")
+        when = event_date(e)
+        if e.type in _IN_SERVICE_EVENTS and e.traitement in created and when is not None and when < created[e.traitement]:
+            field = EVENT_DATE_FIELD.get(e.type) if e.date is None else "date"
+            err(("evenements", i, field or "date"),
+                f"{_IN_SERVICE_EVENTS[e.type]} le {when}, avant la création du traitement « {e.traitement} » le "
+                f"{created[e.traitement]} (corrigez « cree_le », même approximatif pour un traitement antérieur)")
         if e.type == "demande_droit" and e.prolongation and e.prolongation.notifiee_le and e.recue_le:
             if e.prolongation.notifiee_le < e.recue_le:
                 err(("evenements", i, "prolongation", "notifiee_le"), "prolongation notifiée avant la réception de la demande")

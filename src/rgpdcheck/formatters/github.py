@@ -18,6 +18,7 @@ import sys
 from ..audit import AuditResult, summary
 from ..findings import Finding
 from ..reports import AuditReport, DeadlineReport
+from ..sanitize import terminal_safe
 from ..vocabulary import SEVERITY_RANK
 
 COMMANDS = {"erreur": "error", "avertissement": "warning", "info": "notice"}
@@ -32,7 +33,7 @@ def _count(n: int, word: str) -> str:
 
 
 def _data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return terminal_safe(text).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
 def _property(text: str) -> str:

@@ -15,6 +15,7 @@ from ..audit import AuditResult
 from ..findings import Finding
 from ..reports import AuditReport, DeadlineReport
 from ..rulebook import Rule
+from ..sanitize import xml_safe
 
 REGISTER = "registre"
 
@@ -67,7 +68,7 @@ def audit(report: AuditReport) -> str:
         root.set(attribute, str(sum(int(s.get(attribute, "0")) for s in suites)))
     root.extend(suites)
     ET.indent(root)
-    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+    return xml_safe('<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n")  # well-formed
 
 
 def deadlines(report: DeadlineReport) -> str:

@@ -12,6 +12,7 @@ from typing import Any
 from ..audit import summary
 from ..clauses import clauses
 from ..reports import AuditReport, DeadlineReport, LiabilityReport
+from ..sanitize import terminal_safe
 
 MIN_COLUMNS = 80
 
@@ -22,8 +23,9 @@ def columns() -> int:
 
 
 def _lines(text: str, width: int, indent: str = "", first: str | None = None) -> list[str]:
-    """`text` wrapped to `width` columns, long words broken, so no line exceeds it."""
-    return textwrap.wrap(text, width, initial_indent=indent if first is None else first, subsequent_indent=indent,
+    """`text` wrapped to `width` columns, long words broken, so no line exceeds it; register
+    texts never drive the terminal (control characters shown escaped, before wrapping)."""
+    return textwrap.wrap(terminal_safe(text), width, initial_indent=indent if first is None else first, subsequent_indent=indent,
                          break_long_words=True, break_on_hyphens=False) or [indent.rstrip()]
 
 
@@ -80,7 +82,7 @@ def audit(report: AuditReport) -> str:
         out += _lines(f"Écartés car postérieurs à la date d'audit : "
                       f"{count(aside['traitements'], 'traitement', 'traitements')}, "
                       f"{count(aside['evenements'], 'événement', 'événements')}.", width)
-    return "\n".join(out) + "\n"
+    return terminal_safe("\n".join(out) + "\n")
 
 
 def deadlines(report: DeadlineReport) -> str:
@@ -89,7 +91,7 @@ def deadlines(report: DeadlineReport) -> str:
     out = _lines(f"{report.file} — commune : {report.commune_name} — échéances au {report.as_of.isoformat()} "
                  f"et dans les {report.within} jours suivants", width)
     if not report.deadlines:
-        return "\n".join(out + ["  Aucune échéance."]) + "\n"
+        return terminal_safe("\n".join(out + ["  Aucune échéance."]) + "\n")
     for d in report.deadlines:
         when = (f"dépassée de {count(-d.days_left, 'jour', 'jours')}" if d.overdue
                 else ("aujourd'hui" if d.days_left == 0 else f"dans {count(d.days_left, 'jour', 'jours')}"))
@@ -101,7 +103,7 @@ def deadlines(report: DeadlineReport) -> str:
     late = sum(1 for d in report.deadlines if d.overdue)
     out += ["", *_lines(f"{count(len(report.deadlines), 'échéance', 'échéances')}, dont "
                         f"{count(late, 'dépassée', 'dépassées')}.", width)]
-    return "\n".join(out) + "\n"
+    return terminal_safe("\n".join(out) + "\n")
 
 
 ROLE_LABELS = {
@@ -183,4 +185,4 @@ def liability(report: LiabilityReport) -> str:
             out.append(_fill(f"{clause.id} — {clause.titre} ({clause.source()})", "  "))
             for paragraph in clause.texte.splitlines():
                 out.append(_fill(paragraph, "    ") if paragraph else "")
-    return "\n".join(out) + "\n"
+    return terminal_safe("\n".join(out) + "\n")
