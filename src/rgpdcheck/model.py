@@ -80,16 +80,33 @@ class Contrat(_Model):
 TypeActeur = Literal["commune", "metropole", "prestataire", "etablissement_public", "autre"]
 
 
+class Contact(_Model):
+    """A person reachable on behalf of a body (its representative, art. 27 and 30(1)(a))."""
+
+    nom: Texte | None = None
+    adresse: Texte | None = None
+    telephone: Texte | None = None
+    courriel: Texte | None = None
+
+
 class Acteur(_Model):
     id: Ident
     type: TypeActeur | None = None
     nom: Texte | None = None
+    # contact details (art. 30(1)(a)): the controller's, a joint controller's
+    adresse: Texte | None = None
+    telephone: Texte | None = None
+    courriel: Texte | None = None
+    representant: Contact | None = None
     commentaire: Texte | None = None
 
 
 class Dpo(_Model):
     id: Ident
     nom: Texte | None = None
+    adresse: Texte | None = None
+    telephone: Texte | None = None
+    courriel: Texte | None = None
     organismes: Liste[Ident] = []
     designe_le: Date | None = None
     lettre_de_mission: bool | None = None
@@ -167,6 +184,7 @@ class Traitement(_Model):
     application: Texte | None = None
     editeur: Texte | None = None
     responsable: Ident | None = None
+    responsables_conjoints: Liste[Ident] = []  # other joint controllers (actors), art. 26 and 30(1)(a)
     finalites: Liste[Texte] = []
     base_legale: BaseLegale | None = None
     preuve_consentement: bool | None = None

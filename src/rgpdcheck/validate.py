@@ -210,6 +210,9 @@ def _cross_check_references(document: Document, rule_ids: set[str] | None) -> li
             ref(("dpo", i, "organismes", j), org, actors, "organisme (acteur)")
     for i, t in _items(data, "traitements"):
         ref(("traitements", i, "responsable"), t.get("responsable"), actors, "responsable (acteur)")
+        joint = t.get("responsables_conjoints")
+        for j, actor in enumerate(joint if isinstance(joint, list) else []):
+            ref(("traitements", i, "responsables_conjoints", j), actor, actors, "responsable conjoint (acteur)")
         subs = t.get("sous_traitants")
         for j, st in enumerate(subs if isinstance(subs, list) else []):
             if isinstance(st, dict):
