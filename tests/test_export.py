@@ -31,16 +31,19 @@ def test_one_row_per_treatment_with_the_cnil_columns(cli):
     assert list(rows[0]) == [name for name, _ in CONTROLLER_COLUMNS]
     register = validate(load_document(str(BRUGES)), None, TODAY, RULE_IDS)
     existing = sorted(t.id for t in register.model.traitements if t.cree_le is None or t.cree_le <= register.as_of)
-    assert [r["Référence"] for r in rows] == existing
+    assert [r["N° / REF"] for r in rows] == existing
     assert "T-VIDEO" not in existing  # created after the register's date: not in it yet
-    cogito = next(r for r in rows if r["Référence"] == "T-COGITO")
+    cogito = next(r for r in rows if r["N° / REF"] == "T-COGITO")
+    assert cogito["Nom / sigle"] == "Inscriptions scolaires et périscolaires"
     assert cogito["Base légale"] == "mission d'intérêt public (art. 6(1)(e))"
-    assert cogito["Durée de conservation"] == "3 ans à compter de : fin de scolarité dans la commune"
-    assert cogito["Données sensibles"] == "aucune" and cogito["Transferts hors UE et garanties"] == "aucun"
+    assert cogito["Durée de conservation"] == "3 ans à compter de fin de scolarité dans la commune"
+    assert cogito["Données sensibles ?"] == "aucune" and cogito["Transferts hors UE ?"] == "aucun"
     assert cogito["Sous-traitants"] == "ABELIUM Collectivités"
     assert cogito["Responsable du traitement"] == "Bruges"
     assert cogito["Délégué à la protection des données"] == "DPO mutualisé de Bordeaux Métropole"
-    assert cogito["Finalités"].count(" ; ") == 1
+    assert cogito["Finalité principale"] == "Gestion des inscriptions scolaires et périscolaires"
+    assert cogito["Sous-finalités"] == "Facturation de la restauration scolaire"
+    assert {r["Sort final"] for r in rows} >= {"archivage définitif", "archivage intermédiaire"}  # human labels, with their accents
 
 
 def test_processor_register_lists_what_the_liability_rules_make_bm_process(cli):
@@ -48,7 +51,7 @@ def test_processor_register_lists_what_the_liability_rules_make_bm_process(cli):
     assert result.exit_code == 0
     rows = read_csv(result.output)
     assert list(rows[0]) == PROCESSOR_HEADERS
-    listed = {(r["Responsable du traitement (commune)"], r["Référence"]) for r in rows}
+    listed = {(r["Responsable du traitement (commune)"], r["N° / REF"]) for r in rows}
     expected = set()
     for path in (BRUGES, BORDEAUX):
         register = validate(load_document(str(path)), None, TODAY, RULE_IDS)

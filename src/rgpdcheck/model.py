@@ -119,6 +119,7 @@ DonneeSensible = Literal[
     "sante", "origine_raciale_ethnique", "opinions_politiques", "convictions_religieuses",
     "appartenance_syndicale", "genetique", "biometrique", "vie_sexuelle", "orientation_sexuelle",
     "infractions_condamnations", "nir",
+    "non_precisee",  # declared (a spreadsheet said « oui ») but not said which: to be specified
 ]
 Garantie = Literal["decision_adequation", "clauses_types", "regles_entreprise", "derogation_art49"]
 SortFinal = Literal["effacement", "anonymisation", "archivage_intermediaire", "archivage_definitif"]

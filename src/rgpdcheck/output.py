@@ -34,8 +34,8 @@ def check_targets(targets: list[str], inputs: list[str]) -> None:
         raise InputErrors(problems)
 
 
-def write_atomic(target: str, text: str) -> None:
-    """Write `text` to `target` whole, replacing it if it exists (its mode kept)."""
+def write_atomic(target: str, text: str | bytes) -> None:
+    """Write `text` (or bytes: a workbook) to `target` whole, replacing it if it exists (its mode kept)."""
     path = Path(target)
     temp = _temporary(path, text, path.stat().st_mode & 0o777 if path.exists() else None)
     try:
@@ -61,13 +61,17 @@ def write_new(target: str, text: str) -> bool:
         temp.unlink(missing_ok=True)
 
 
-def _temporary(path: Path, text: str, mode: int | None) -> Path:
+def _temporary(path: Path, text: str | bytes, mode: int | None) -> Path:
     """A complete copy of `text` beside `path`, with `mode` (else the umask's default)."""
     fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     temp = Path(name)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
+        if isinstance(text, bytes):
+            with os.fdopen(fd, "wb") as raw:
+                raw.write(text)
+        else:
+            with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+                handle.write(text)
         os.chmod(temp, mode if mode is not None else 0o666 & ~_umask())
     except BaseException:
         temp.unlink(missing_ok=True)
