@@ -57,6 +57,18 @@ def _label_key(text: str) -> str:
 
 
 _ROWS = {_label_key(label): name for label, name in ROWS.items()}
+# headings of value columns, wherever a DPO's copy of the model puts them -> role of the column
+_ROLES = {columns.key(h): role for h, role in {
+    "Nom": "nom", "Nom / raison sociale": "nom", "Adresse": "adresse", "CP": "adresse", "Code postal": "adresse",
+    "Ville": "adresse", "Commune": "adresse", "Pays": "pays", "Téléphone": "telephone", "Tél.": "telephone",
+    "Adresse de messagerie": "courriel", "Courriel": "courriel", "E-mail": "courriel", "Mél": "courriel",
+    "Adresse électronique": "courriel", "Description": "description", "Précisions": "description",
+    "Type de destinataire": "description", "Durée de conservation": "duree", "Délai d'effacement": "duree",
+    "Délai de conservation": "duree", "Destinataire": "destinataire", "Type de garanties": "garantie",
+    "Garanties": "garantie", "Documentation": "documentation", "Lien vers la documentation": "documentation",
+}.items()}
+_DEFAULT_ROLES = {"Acteurs": ["nom", "adresse", "telephone", "courriel"],
+                  "Transferts des données hors UE": ["destinataire", "pays", "garantie", "documentation"]}
 _SECTIONS = {_label_key(label): label for label in SECTIONS}
 
 
@@ -142,6 +154,7 @@ def read_fiche(sheet: Sheet, builder: Builder) -> set[str]:
     list sheet's row for it is then not read twice)."""
     t: dict[str, Any] = {}
     section = ""
+    roles: list[str] = []
     retention: list[tuple[str, str]] = []
     flags: dict[str, tuple[str, str]] = {}
     for number, cells in sheet.rows:
@@ -155,15 +168,17 @@ def read_fiche(sheet: Sheet, builder: Builder) -> set[str]:
                 if cell:
                     builder.drop(where(sheet, number, col), cell, "valeur sans libellé en colonne A")
             continue
-        expected = [columns.key(h) for h in SECTIONS.get(_SECTIONS.get(key, ""), [])]
-        heading_only = all(not c or columns.key(c) in expected for c in rest)
+        heading_only = all(not c or columns.key(c) in _ROLES for c in rest)
         if (key in _SECTIONS and (heading_only or key not in _ROWS)) or normalise(label) == normalise(TITLE):
             section = _SECTIONS.get(key, "")
+            roles = [_ROLES.get(columns.key(c), "") for c in rest] if any(rest) else _DEFAULT_ROLES.get(section, [])
             for col, cell in enumerate(rest, start=1):
-                if cell and columns.key(cell) not in expected:
+                if cell and columns.key(cell) not in _ROLES:
                     builder.drop(where(sheet, number, col, label), cell, "en-tête de section non reconnu")
             continue
         name = _ROWS.get(key)
+        if section == "Transferts des données hors UE" and name != "transferts_hors_ue":
+            name = "*transfert"  # the CNIL numbers them « Destinataire 1 »…
         if name is None:
             name = _by_section(section)  # the CNIL's own category labels: « Vie personnelle »…
             if name is None:
@@ -171,13 +186,16 @@ def read_fiche(sheet: Sheet, builder: Builder) -> set[str]:
                     if cell:
                         builder.drop(where(sheet, number, col, label), cell, "libellé non reconnu dans la fiche")
                 continue
-            rest = [f"{label} : {rest[0]}" if rest and rest[0] else label, *rest[1:]] if any(rest) else []
-            if not rest:
-                continue
+            if not any(rest):
+                continue  # a category of the model left empty
+            if name == "*categorie" and rest[0]:
+                rest = [rest[0], *rest[1:]]  # « Vie personnelle | habitudes de vie »: the description is the data
+            else:
+                rest = [f"{label} : {rest[0]}" if rest[0] else label, *rest[1:]]
         if name in ("donnees_sensibles", "transferts_hors_ue") and rest and rest[0]:
             flags[name] = (where(sheet, number, 1, label), rest[0])
             rest = ["", *rest[1:]]
-        _row(sheet, number, label, name, rest, t, builder, retention)
+        _row(sheet, number, label, name, rest, t, builder, retention, roles)
     for loc, text in retention:
         builder.put(t, "duree_conservation", text, loc)
     for name, (loc, answer) in flags.items():  # « oui » stands for the detail rows, when there are any
@@ -196,8 +214,23 @@ def _by_section(section: str) -> str | None:
             "Destinataires des données": "destinataires"}.get(section)
 
 
+def _by_role(rest: list[str], roles: list[str], wanted: list[str]) -> tuple[dict[str, str], set[int]]:
+    """The cells of a row by the role of their column (several « adresse » columns are joined:
+    street, postcode, town), and the columns used."""
+    out: dict[str, str] = {}
+    used = set()
+    for col, (cell, role) in enumerate(zip(rest, roles, strict=False), start=1):
+        if role in wanted:
+            used.add(col)
+            if cell:
+                out[role] = f"{out[role]}, {cell}" if role in out else cell
+    if "adresse" in out:
+        out["adresse"] = re.sub(r"\b(\d{5}), ", r"\1 ", out["adresse"])  # « 33520, Bruges » -> « 33520 Bruges »
+    return out, used
+
+
 def _row(sheet: Sheet, number: int, label: str, name: str, rest: list[str], t: dict[str, Any], builder: Builder,
-         retention: list[tuple[str, str]]) -> None:
+         retention: list[tuple[str, str]], roles: list[str]) -> None:
     def loc(col: int) -> str:
         return where(sheet, number, col, label)
 
@@ -206,10 +239,13 @@ def _row(sheet: Sheet, number: int, label: str, name: str, rest: list[str], t: d
     if name.startswith("*"):
         kind = name[1:]
         if kind in ("responsable", "dpo", "representant", "conjoint"):
-            _contact_row(kind, dict(zip(CONTACT_KEYS, rest + [""] * 4, strict=False)), t, builder, loc(1))
-            extra = [(c, x) for c, x in extra if c > len(CONTACT_KEYS)]
-        elif kind == "categorie":
-            builder.put(t, "categories_donnees", first, loc(1), strict=True)
+            person, used = _by_role(rest, roles or _DEFAULT_ROLES["Acteurs"], [*CONTACT_KEYS, "pays"])
+            if "pays" in person:
+                person["adresse"] = ", ".join(x for x in (person.get("adresse"), person.pop("pays")) if x)
+            _contact_row(kind, {k: person.get(k, "") for k in CONTACT_KEYS}, t, builder, loc(1))
+            extra = [(c, x) for c, x in extra if c not in used]
+        elif kind == "categorie":  # one per row (rgpdcheck), or a list under one of the model's labels
+            builder.put(t, "categories_donnees", first, loc(1), strict=_label_key(label) in _ROWS)
             if len(rest) > 1 and rest[1]:
                 retention.append((loc(2), rest[1]))
             extra = [(c, x) for c, x in extra if c > 2]
@@ -223,15 +259,14 @@ def _row(sheet: Sheet, number: int, label: str, name: str, rest: list[str], t: d
             builder.put(t, "sous_traitants", f"{first} (ultérieur)" if later else first, loc(1), strict=True)
             extra = [(c, x) for c, x in extra if c > 2 or (c == 2 and not later)]
         elif kind == "transfert":
-            recipient, country, guarantee = (rest + ["", "", ""])[:3]
-            if country:
-                builder.put(t, "transferts_hors_ue", f"{country} ({guarantee})" if guarantee else country, loc(2))
-            extra = [(c, x) for c, x in extra if c > 3 or (c == 1 and recipient)]
-            for c, x in [(1, recipient), (4, rest[3] if len(rest) > 3 else "")]:
-                if x:
-                    builder.drop(loc(c), x, "destinataire ou documentation d'un transfert : pas de champ dans le "
-                                            "registre (format v1)")
-            extra = [(c, x) for c, x in extra if c > 4]
+            wanted = ["pays", "garantie"]
+            cells, used = _by_role(rest, roles or _DEFAULT_ROLES["Transferts des données hors UE"], wanted)
+            if cells.get("pays"):
+                country, guarantee = cells["pays"], cells.get("garantie")
+                builder.put(t, "transferts_hors_ue", f"{country} ({guarantee})" if guarantee else country, loc(1))
+            elif cells.get("garantie"):
+                builder.drop(loc(1), cells["garantie"], "garantie d'un transfert sans pays")
+            extra = [(c, x) for c, x in extra if c not in used]
     elif name == "duree_conservation":
         if first:
             retention.append((loc(1), first))

@@ -90,8 +90,9 @@ class Builder:
     def __init__(self, commune: str, commune_name: str, out: Import):
         self.commune, self.out = commune, out
         self.register = out.register
-        self.names = {normalise(commune): commune, normalise(commune_name): commune, "metropole": "metropole",
-                      "bordeaux metropole": "metropole"}
+        self.names = {normalise(commune): commune, "metropole": "metropole", "bordeaux metropole": "metropole"}
+        for prefix in ("", "mairie de ", "ville de ", "commune de ", "mairie d ", "ville d ", "commune d "):
+            self.names[normalise(prefix + commune_name)] = commune
         self.commune_name = commune_name
         self.ids = {commune, "metropole"}
         self.dpo_by_name: dict[str, dict[str, Any]] = {}
