@@ -84,3 +84,39 @@ def test_output_file_and_refusals(cli, tmp_path):
     bad.write_text("version: 1\ncommune: bruges\ntraitements: [{id: T-1}]\n", encoding="utf-8")
     failed = cli("export", str(bad))
     assert failed.exit_code == 2 and f"{bad}:3" in failed.stderr
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "ods"])
+def test_the_cnil_workbook_has_a_list_then_one_fiche_per_treatment(cli, tmp_path, fmt):
+    from rgpdcheck.sheets import read_sheets
+
+    target = tmp_path / f"registre.{fmt}"
+    result = cli("export", str(BRUGES), "-o", str(target))
+    assert result.exit_code == 0 and "10 fiche(s)" in result.stderr
+    sheets = read_sheets(str(target))
+    listing = sheets[0]
+    assert listing.name == "Registre" and listing.rows[0][1][:3] == ["N° / REF", "Nom / sigle", "Date de création"]
+    assert [s.name for s in sheets[1:]] == [f"Fiche {row[1][0]}" for row in listing.rows[1:]]
+    cogito = next(s for s in sheets if s.name == "Fiche T-COGITO")
+    rows = {cells[0]: cells[1:] for _, cells in cogito.rows if cells and cells[0]}
+    assert rows["Acteurs"][:4] == ["Nom", "Adresse", "Téléphone", "Adresse de messagerie"]
+    assert rows["Délégué à la protection des données"][0] == "DPO mutualisé de Bordeaux Métropole"
+    assert rows["Sous-finalité 1"][0] == "Facturation de la restauration scolaire"
+    assert rows["Sort final"][0] == "effacement"
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "ods"])
+def test_the_processor_register_as_a_workbook(cli, tmp_path, fmt):
+    from rgpdcheck.sheets import read_sheets
+
+    target = tmp_path / f"sous-traitant.{fmt}"
+    assert cli("export", "--registre", "sous-traitant", str(BRUGES), str(BORDEAUX), "-o", str(target)).exit_code == 0
+    csv_rows = read_csv(cli("export", "--registre", "sous-traitant", str(BRUGES), str(BORDEAUX)).output)
+    sheets = read_sheets(str(target))
+    assert sheets[0].rows[0][1] == PROCESSOR_HEADERS and len(sheets) == 1 + len(csv_rows)
+    assert {cells[0] for _, cells in sheets[1].rows if cells and cells[0]} >= {"N° / REF", "Sous-traitants ultérieurs"}
+
+
+def test_a_workbook_needs_an_output_file(cli):
+    result = cli("export", str(BRUGES), "--format", "ods")
+    assert result.exit_code == 2 and "donnez --output" in result.stderr and not result.stdout
