@@ -36,6 +36,9 @@ def to_xlsx(sheets: Sheets) -> bytes:
                   for c in range(max((len(row) for row in rows), default=0))]
         for c, width in enumerate(widths, start=1):
             sheet.column_dimensions[_letter(c)].width = min(max(width + 2, 10), _WIDE)
+        sheet.sheet_properties.pageSetUpPr.fitToPage = True  # printed: a fiche as wide as the page
+        sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
+        sheet.page_setup.orientation = "landscape"
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
@@ -61,12 +64,18 @@ _MANIFEST = ('<?xml version="1.0" encoding="UTF-8"?>\n'
              '<manifest:file-entry manifest:full-path="styles.xml" manifest:media-type="text/xml"/>'
              '</manifest:manifest>')
 _STYLES = (f'<?xml version="1.0" encoding="UTF-8"?>\n<office:document-styles {_NS} office:version="1.2">'
-           '<office:styles/></office:document-styles>')
+           '<office:styles/><office:automatic-styles><style:page-layout style:name="page">'
+           '<style:page-layout-properties style:print-orientation="landscape" fo:page-width="29.7cm" '
+           'fo:page-height="21cm" style:scale-to-X="1" style:scale-to-Y="0"/></style:page-layout>'
+           '</office:automatic-styles><office:master-styles>'
+           '<style:master-page style:name="Default" style:page-layout-name="page"/></office:master-styles>'
+           '</office:document-styles>')  # printed: a fiche as wide as the page
 
 
 def to_ods(sheets: Sheets) -> bytes:
     parts = [f'<?xml version="1.0" encoding="UTF-8"?>\n<office:document-content {_NS} office:version="1.2">',
              '<office:automatic-styles>'
+             '<style:style style:name="sheet" style:family="table" style:master-page-name="Default"/>'
              '<style:style style:name="label" style:family="table-column">'
              '<style:table-column-properties style:column-width="7cm"/></style:style>'
              '<style:style style:name="value" style:family="table-column">'
@@ -76,7 +85,7 @@ def to_ods(sheets: Sheets) -> bytes:
              '</office:automatic-styles><office:body><office:spreadsheet>']
     for name, rows in sheets:
         width = max((len(row) for row in rows), default=1)
-        parts.append(f'<table:table table:name={quoteattr(name)}>'
+        parts.append(f'<table:table table:name={quoteattr(name)} table:style-name="sheet">'
                      '<table:table-column table:style-name="label" table:default-cell-style-name="wrap"/>')
         if width > 1:
             parts.append(f'<table:table-column table:style-name="value" table:number-columns-repeated="{width - 1}" '
