@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 
 import pytest
@@ -78,3 +80,38 @@ def test_a_workbook_export_keeps_text_as_text(cli, tmp_path):
         sheets = read_sheets(str(out))
         assert [s.name for s in sheets] == ["Registre", "Fiche T-1"]
         assert sheets[0].rows[1][1][:2] == ["T-1", "=1+1"]  # a name, not a formula
+
+
+def test_the_previous_export_imports_back(cli, tmp_path):
+    """What `rgpdcheck export` wrote before the CNIL headings: every column is read back."""
+    header = ["Référence", "Nom du traitement", "Date de création", "Statut", "Responsable du traitement",
+              "Responsable conjoint", "Délégué à la protection des données", "Finalités", "Base légale",
+              "Catégories de personnes concernées", "Catégories de données", "Données sensibles", "Destinataires",
+              "Sous-traitants", "Transferts hors UE et garanties", "Durée de conservation", "Sort final",
+              "Mesures de sécurité", "Information des personnes", "Analyse d'impact (AIPD)"]
+    row = ["T-CCAS", "Aides sociales", "2017-01-02", "actif", "Bruges", "Bordeaux Métropole", "DPO mutualisé",
+           "Instruction ; Versement", "mission d'intérêt public (art. 6(1)(e))", "demandeurs", "identite",
+           "santé — art. 9(2)(h)", "CCAS", "ARPEGE ; OPERIS (ultérieur)", "US (clauses_types)",
+           "3 ans à compter de : fin de l'aide", "archivage definitif", "habilitations", "oui", "non réalisée"]
+    buffer = io.StringIO()
+    csv.writer(buffer, delimiter=";").writerows([header, row])
+    result, data, target = imported(cli, tmp_path, "ancien.csv", "\ufeff" + buffer.getvalue())
+    text = target.read_text(encoding="utf-8")
+    assert "non repris" not in result.stderr and "Colonnes non reconnues" not in text
+    [t] = data["traitements"]
+    assert t["id"] == "T-CCAS" and t["metropole"] == {"role_declare": "responsable_conjoint"}
+    assert t["donnees_sensibles"] == ["sante"] and t["exception_art9"] == "art. 9(2)(h)"
+    assert t["transferts_hors_ue"] == [{"pays": "US", "garantie": "clauses_types"}]
+    assert t["duree_conservation"] == {"duree": "P3Y", "point_de_depart": "fin de l'aide"}  # no leading « : »
+    assert t["sort_final"] == "archivage_definitif" and "aipd" not in t
+    providers = {a["id"]: a["nom"] for a in data["acteurs"]}
+    assert [(providers[s["acteur"]], s.get("rang")) for s in t["sous_traitants"]] == [("ARPEGE", None), ("OPERIS", "ulterieur")]
+    assert data["dpo"][0]["nom"] == "DPO mutualisé"
+
+
+def test_titles_and_stray_cells_are_listed(cli, tmp_path):
+    result, data, target = imported(cli, tmp_path, "t.csv", "Mon registre;;\nNom;Base légale\nPaie;contrat;à voir\n")
+    text = target.read_text(encoding="utf-8")
+    assert data["traitements"][0]["base_legale"] == "contrat"
+    assert "ligne 1, colonne 1 : « Mon registre » — au-dessus des en-têtes, non repris" in text
+    assert "ligne 3, colonne 3 : « à voir » — cellule hors des colonnes nommées" in result.stderr

@@ -344,6 +344,10 @@ def import_flat(sheet: Sheet, builder: Builder, mapping: dict[str, str] | None, 
                                       (f"feuille « {sheet.name} » : " if sheet.name else "")
                                       + "aucune colonne ne donne le nom du traitement "
                                       f"(colonnes lues : {', '.join(heading)})")])
+    for number, cells in sheet.rows[:index]:  # a title above the headings
+        for col, cell in enumerate(cells):
+            if cell.strip():
+                builder.drop(where(sheet, number, col), cell.strip(), "au-dessus des en-têtes, non repris")
     header = [h.strip() for h in sheet.rows[index][1]]
     layout = detect_layout(header)
     builder.out.layout = builder.out.layout or layout
@@ -373,6 +377,9 @@ def _flat_row(sheet: Sheet, number: int, cells: list[str], header: list[str], pl
               builder: Builder, strict: bool) -> None:
     t: dict[str, Any] = {}
     groups: dict[tuple[str, str], dict[str, Any]] = {}
+    for col, cell in enumerate(cells[len(header):], start=len(header)):
+        if cell.strip():
+            builder.drop(where(sheet, number, col), cell.strip(), "cellule hors des colonnes nommées")
     for col, (heading, (kind, spec), cell) in enumerate(zip(header, plan, cells, strict=False)):
         value = cell.strip()
         if not value:

@@ -54,7 +54,10 @@ def where(sheet: Sheet, row: int, column: int | None = None, heading: str | None
     parts.append(f"ligne {row}")
     if column is not None or heading:
         letter = f"{column_letter(column)} " if sheet.name is not None and column is not None else ""
-        parts.append(f"colonne {letter}« {heading} »" if heading else f"colonne {letter.strip()}")
+        if heading:
+            parts.append(f"colonne {letter}« {heading} »")
+        else:  # a workbook names columns by letter, a CSV file by number
+            parts.append(f"colonne {letter.strip()}" if letter else f"colonne {column + 1}")
     return ", ".join(parts)
 
 
