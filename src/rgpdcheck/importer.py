@@ -339,7 +339,7 @@ def import_flat(sheet: Sheet, builder: Builder, mapping: dict[str, str] | None, 
                 skip: set[str] | None = None) -> None:
     index = header_row(sheet, mapping)
     if index is None:
-        heading = [c for c in (sheet.rows[0][1] if sheet.rows else []) if c.strip()]
+        heading = [c.strip()[:40] for c in (sheet.rows[0][1] if sheet.rows else []) if c.strip()][:20]
         raise InputErrors([InputError(source, sheet.rows[0][0] if sheet.rows else 1,
                                       (f"feuille « {sheet.name} » : " if sheet.name else "")
                                       + "aucune colonne ne donne le nom du traitement "
