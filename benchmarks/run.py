@@ -70,35 +70,54 @@ def phases(path: str) -> dict[str, float]:
         timings[name] = now - clock
         clock = now
 
-    from rgpdcheck import partition
+    from rgpdcheck import rulebook
+    from rgpdcheck.audit import AuditResult
     from rgpdcheck.facts import build_facts
     from rgpdcheck.findings import apply_waivers, to_findings
-    from rgpdcheck.formatters import FORMATTERS
+    from rgpdcheck.formatters import render
     from rgpdcheck.loader import load_document
-    from rgpdcheck.rules import load_rules
+    from rgpdcheck.reports import AuditReport
     from rgpdcheck.validate import validate
     lap("import")
-    rules = load_rules()
+    rules = rulebook.load("audit")
     lap("rules")
     document = load_document(path)
     lap("load")
     register = validate(document, None, date.today(), {r.id for r in rules})
     lap("validate")
-    facts = build_facts(register, register.as_of)
+    facts = build_facts(register)
     lap("facts")
-    matches = partition.evaluate(rules, facts.facts)
+    hits = rulebook.run(rules, facts, register.document)
     lap("engine")
-    findings = apply_waivers(to_findings(matches, {r.id: r for r in rules}, facts, register.document),
-                             register.model.derogations, register.as_of)
+    findings = apply_waivers(to_findings(hits, register.file), register.model.derogations, register.as_of)
     lap("findings")
-    from rgpdcheck.audit import AuditResult
     result = AuditResult(file=path, commune=register.model.commune, as_of=register.as_of, findings=findings,
                          set_aside=dict(facts.set_aside), treatments=len(register.model.traitements))
-    FORMATTERS["text"]([result], rules)
+    render("text", AuditReport([result], rules))
     lap("format")
     timings["facts_count"] = len(facts.facts)
     timings["findings_count"] = len(findings)
     return timings
+
+
+def evaluations(path: str) -> dict[str, list[int]]:
+    """How many engine evaluations each command makes, and of how many facts (in a child):
+    what shows a command runs on the partitioned path."""
+    from rgpdcheck import engine, rulebook
+    from rgpdcheck.echeances import upcoming
+    from rgpdcheck.liability import determine
+    from rgpdcheck.validate import load_register
+
+    sizes: list[int] = []
+    evaluate = engine.evaluate
+    engine.evaluate = lambda rules, facts: sizes.append(len(facts)) or evaluate(rules, facts)
+    register = load_register(path, None, date.today(), {r.id for r in rulebook.load("audit")})
+    out = {}
+    upcoming(register, 30)
+    out["echeances"], sizes[:] = sizes[:], []
+    determine(register, register.model.traitements[0].id, None)
+    out["liability"] = sizes[:]
+    return out
 
 
 def import_time() -> float:
@@ -129,7 +148,29 @@ def machine() -> str:
     return f"{cpu}, {os.cpu_count()} cores, Python {platform.python_version()}, {platform.system()} {platform.release()}"
 
 
-def run(sizes: list[int], repeat: int | None, yamllint_max: int) -> dict:
+def commands(sizes: list[int]) -> list[dict]:
+    """`echeances` and `liability --treatment` beside `audit` on the same register: whole
+    processes (one run each), and the engine evaluations each makes."""
+    command = rgpdcheck_command()
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for n in sizes:
+            path = Path(tmp) / f"registre-{n}.yaml"
+            path.write_text(generate.register(n), encoding="utf-8")
+            row: dict = {"n": n}
+            row["audit_wall"], row["audit_rss"] = median_run([*command, "audit", str(path)], 1)
+            row["echeances_wall"], row["echeances_rss"] = median_run([*command, "echeances", str(path)], 1)
+            row["liability_wall"], row["liability_rss"] = median_run(
+                [*command, "liability", str(path), "--treatment", "T-00000"], 1)
+            child = subprocess.run([sys.executable, __file__, "--evaluations", str(path)],
+                                   capture_output=True, text=True, check=True)
+            row["evaluations"] = json.loads(child.stdout)
+            rows.append(row)
+            print(f"N={n}: echeances {row['echeances_wall']:.2f} s, liability {row['liability_wall']:.2f} s", file=sys.stderr)
+    return rows
+
+
+def run(sizes: list[int], repeat: int | None, yamllint_max: int, command_sizes: list[int]) -> dict:
     audit = rgpdcheck_command()
     yamllint = shutil.which("yamllint", path=str(Path(sys.executable).parent)) or shutil.which("yamllint")
     rows = []
@@ -150,7 +191,7 @@ def run(sizes: list[int], repeat: int | None, yamllint_max: int) -> dict:
             print(f"N={n}: audit {row['audit_wall']:.2f} s / {row['audit_rss']:.0f} MiB, "
                   f"load-only {row['load_wall']:.2f} s / {row['load_rss']:.0f} MiB", file=sys.stderr)
     return {"date": date.today().isoformat(), "machine": machine(), "import": import_time(),
-            "yamllint": bool(yamllint), "rows": rows}
+            "yamllint": bool(yamllint), "rows": rows, "commands": commands(command_sizes)}
 
 
 def report(results: dict) -> str:
@@ -180,6 +221,20 @@ def report(results: dict) -> str:
         p = r["phases"]
         out.append(f"| {r['n']:,} | {p['facts_count']:,} | {p['findings_count']:,} | "
                    + " | ".join(f"{p[name]:.3f}" for name in names) + " |")
+    if results.get("commands"):
+        out += ["", "## Other commands (whole processes, one run each)", "",
+                "`echeances` and `liability --treatment T-00000` run on the same register as the audit; "
+                "*evaluations* counts the engine evaluations the command makes and the largest number "
+                "of facts one of them receives (the register has about 10 facts per treatment).", "",
+                "| treatments | audit | echeances | echeances evaluations | liability --treatment | liability evaluations |",
+                "|---:|---:|---:|---:|---:|---:|"]
+        for c in results["commands"]:
+            ev = c["evaluations"]
+            out.append(f"| {c['n']:,} | {c['audit_wall']:.2f} s / {c['audit_rss']:.0f} MiB | "
+                       f"{c['echeances_wall']:.2f} s / {c['echeances_rss']:.0f} MiB | "
+                       f"{len(ev['echeances'])} of ≤ {max(ev['echeances']):,} facts | "
+                       f"{c['liability_wall']:.2f} s / {c['liability_rss']:.0f} MiB | "
+                       f"{len(ev['liability'])} of ≤ {max(ev['liability']):,} facts |")
     out += ["", "## Targets", ""]
     by_n = {r["n"]: r for r in rows}
     checks = [("CLI import time ≤ 0.15 s", f"{results['import']:.3f} s", results["import"] <= TARGETS["import"])]
@@ -217,12 +272,18 @@ def main() -> None:
     parser.add_argument("--yamllint-max", type=int, default=10_000, help="largest N to run yamllint on")
     parser.add_argument("--output", default=str(HERE.parent / "BENCHMARKS.md"),
                         help="report file (its text outside the generated part is kept), - for stdout")
+    parser.add_argument("--command-sizes", type=lambda s: [int(x) for x in s.split(",") if x], default=[20_000],
+                        help="sizes at which echeances and liability are measured beside the audit")
     parser.add_argument("--phases", metavar="FILE", help=argparse.SUPPRESS)
+    parser.add_argument("--evaluations", metavar="FILE", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.phases:
         print(json.dumps(phases(args.phases)))
         return
-    text = report(run(args.sizes, args.repeat, args.yamllint_max))
+    if args.evaluations:
+        print(json.dumps(evaluations(args.evaluations)))
+        return
+    text = report(run(args.sizes, args.repeat, args.yamllint_max, args.command_sizes))
     if args.output == "-":
         sys.stdout.write(text)
     else:

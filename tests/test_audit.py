@@ -10,7 +10,7 @@ import yaml
 from conftest import ROOT, TODAY
 
 from rgpdcheck.audit import audit_file
-from rgpdcheck.rules import load_rules
+from rgpdcheck import rulebook
 
 BRUGES = ROOT / "fixtures" / "bruges" / "registre.yaml"
 
@@ -83,7 +83,7 @@ def test_changing_a_rule_condition_in_yaml_changes_the_findings(tmp_path):
     assert edited != text
     path.write_text(edited, encoding="utf-8")
     before = {f.treatment for f in audit_file(str(BRUGES), None, TODAY).findings if f.rule_id == "va2-finalite-vague"}
-    after = {f.treatment for f in audit_file(str(BRUGES), None, TODAY, load_rules(rules_dir)).findings
+    after = {f.treatment for f in audit_file(str(BRUGES), None, TODAY, rulebook.load("audit", rules_dir)).findings
              if f.rule_id == "va2-finalite-vague"}
     assert "T-COGITO" not in before
     assert after == before | {"T-COGITO"}
@@ -98,7 +98,7 @@ def test_two_audits_in_one_process_do_not_interfere(audit_text):
 
 def test_findings_are_listed_in_register_order():
     """Reports read top to bottom like the register: by line, then severity, then rule id."""
-    from rgpdcheck.findings import SEVERITY_RANK
+    from rgpdcheck.vocabulary import SEVERITY_RANK
 
     findings = audit_file(str(BRUGES), None, TODAY).findings
     order = [(f.line, SEVERITY_RANK[f.severity], f.rule_id) for f in findings]
@@ -132,6 +132,7 @@ def test_a_finding_does_not_depend_on_the_order_the_engine_matched_in(tmp_path, 
     (tmp_path / "essai.yaml").write_text("""
 famille: essai
 titre: Essai
+sorte: audit
 regles:
   - id: essai-etape
     titre: Une étape du traitement
@@ -145,7 +146,7 @@ regles:
         - t: {kind: traitement}
         - e: {kind: etape, tid: {t: tid}}
 """, encoding="utf-8")
-    rules = load_rules(tmp_path)
+    rules = rulebook.load("audit", tmp_path)
     conforme = str(ROOT / "fixtures" / "conforme" / "registre.yaml")
     evaluate = engine.evaluate
     reports = []

@@ -11,7 +11,7 @@ from conftest import ROOT, TODAY
 
 from rgpdcheck.audit import audit_file
 from rgpdcheck.clauses import clauses
-from rgpdcheck.rules import load_rules
+from rgpdcheck.rulebook import load as load_rules
 
 BRUGES = ROOT / "fixtures" / "bruges" / "registre.yaml"
 REGISTERS = sorted(ROOT.glob("fixtures/*/registre.yaml")) + sorted((ROOT / "tests" / "rules").glob("*.yaml"))

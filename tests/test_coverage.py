@@ -7,7 +7,7 @@ from conftest import ROOT
 
 from rgpdcheck.catalogue import render_rules
 from rgpdcheck.clauses import clauses, requirements
-from rgpdcheck.rules import load_rules
+from rgpdcheck.rulebook import load as load_rules
 
 RULE_IDS = {r.id for r in load_rules()}
 

@@ -6,7 +6,7 @@ import re
 
 from conftest import ROOT
 
-from rgpdcheck.facts import FACT_FIELDS
+from rgpdcheck.fact_schema import FACT_FIELDS
 
 
 def test_fact_reference_lists_every_kind_and_field():

@@ -17,13 +17,13 @@ from strategies import registers
 from test_rule_fixtures import annotations
 
 from rgpdcheck.audit import audit_register
-from rgpdcheck.echeances import load_deadline_rules, upcoming
+from rgpdcheck.echeances import upcoming
 from rgpdcheck.loader import load_document, parse_document
-from rgpdcheck.rules import load_rules
+from rgpdcheck.rulebook import load as load_rules
 from rgpdcheck.validate import validate
 
 FIXTURES = Path(__file__).parent / "echeances"
-RULES = load_deadline_rules()
+RULES = load_rules("echeance")
 AUDIT_RULES = load_rules()
 AUDIT_IDS = {r.id for r in AUDIT_RULES}
 WITHIN = re.compile(r"^# echeances-within: (\d+)$", re.MULTILINE)
@@ -125,11 +125,11 @@ def test_many_deadline_evaluations_in_one_process_do_not_crash_the_engine():
     script = (
         "from datetime import date\n"
         "from pathlib import Path\n"
-        "from rgpdcheck.echeances import load_deadline_rules, upcoming\n"
+        "from rgpdcheck.echeances import upcoming\n"
         "from rgpdcheck.loader import load_document\n"
-        "from rgpdcheck.rules import load_rules\n"
+        "from rgpdcheck.rulebook import load as load_rules\n"
         "from rgpdcheck.validate import validate\n"
-        "rules = tuple(r for r in load_deadline_rules() if r.id == 'echeance-effacement-information-commune')\n"
+        "rules = tuple(r for r in load_rules('echeance') if r.id == 'echeance-effacement-information-commune')\n"
         "ids = {r.id for r in load_rules()}\n"
         f"files = sorted(Path({str(FIXTURES)!r}).glob('*.yaml'))\n"
         "for _ in range(20):\n"

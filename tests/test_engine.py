@@ -9,15 +9,12 @@ import pytest
 
 from rgpdcheck import engine
 from rgpdcheck.engine import Match, collision_free, evaluate, fnv1a_32
-from rgpdcheck.rules import RuleSpec, compile_condition
+from rgpdcheck.condition import compile_condition
 
 
 def rule(rule_id: str, condition: list) -> engine.EngineRule:
-    spec = RuleSpec.model_validate({
-        "id": rule_id, "titre": "t", "severite": "info", "references": {}, "message": "m",
-        "lieu": {"alias": next(iter(condition[0])).split("$")[0]}, "condition": {"all": condition},
-    })
-    return engine.EngineRule(rule_id, compile_condition(spec))
+    compiled = compile_condition({"all": condition}, next(iter(condition[0])).split("$")[0], ["m"])
+    return engine.EngineRule(rule_id, compiled.durable, compiled.join_ends)
 
 
 NEGATION = rule("sans-mesure", [
@@ -153,7 +150,7 @@ def test_the_engine_still_drops_a_join_written_after_an_or():
         {"m": {"$and": [{"kind": "etape"}, {"tid": {"t": "tid"}}]}},
         {"s$not": {"$and": [{"kind": "saisine_dpo"}, {"tid": {"t": "tid"}},
                             {"$or": [{"avis": "conforme"}, {"avis": "favorable"}]}, {"$lte": {"jour": {"m": "jour"}}}]}},
-    ))
+    ), (None, None, None))
     assert evaluate([raw], ASSENT_FACTS) == set()  # wrong: the late assent cancels the negation
 
 

@@ -11,7 +11,7 @@ from conftest import ROOT, TODAY
 from rgpdcheck.export import CONTROLLER_COLUMNS, PROCESSOR_HEADERS, duration_fr
 from rgpdcheck.liability import determine
 from rgpdcheck.loader import load_document
-from rgpdcheck.rules import load_rules
+from rgpdcheck.rulebook import load as load_rules
 from rgpdcheck.validate import validate
 
 BRUGES = ROOT / "fixtures" / "bruges" / "registre.yaml"

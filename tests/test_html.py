@@ -13,8 +13,9 @@ import pytest
 from conftest import ROOT, TODAY
 
 from rgpdcheck.audit import audit_file, summary
-from rgpdcheck.formatters import FORMATTERS
-from rgpdcheck.rules import load_rules
+from rgpdcheck.formatters import render as render_report
+from rgpdcheck.reports import AuditReport
+from rgpdcheck.rulebook import load as load_rules
 
 RULES = load_rules()
 BRUGES = ROOT / "fixtures" / "bruges" / "registre.yaml"
@@ -47,12 +48,12 @@ class Page(HTMLParser):
 
 
 def render(*paths: Path) -> str:
-    return FORMATTERS["html"]([audit_file(str(p), None, TODAY, RULES) for p in paths], RULES)
+    return render_report("html", AuditReport([audit_file(str(p), None, TODAY, RULES) for p in paths], RULES))
 
 
 def test_report_counts_every_finding_by_severity_and_keeps_waived_ones_apart():
     result = audit_file(str(BRUGES), None, TODAY, RULES)
-    page = Page(FORMATTERS["html"]([result], RULES))
+    page = Page(render_report("html", AuditReport([result], RULES)))
     totals = summary([result])
     for severity, n in totals["by_severity"].items():
         counted = [f for f in result.findings if f.counted and f.severity == severity]
@@ -60,7 +61,7 @@ def test_report_counts_every_finding_by_severity_and_keeps_waived_ones_apart():
     assert page.count("article", "deroge") == totals["waived"]
     assert page.body["data-erreurs"] == str(totals["by_severity"]["erreur"])
     # every audited treatment has its row in the status table, with its name and its state
-    text = FORMATTERS["html"]([result], RULES)
+    text = render_report("html", AuditReport([result], RULES))
     assert len(result.treatment_names) == result.treatments > 5
     for tid, name in result.treatment_names:
         assert f"<tr><td><code>{tid}</code></td><td>{escape(name)}</td><td><span class=\"statut" in text
@@ -122,7 +123,7 @@ def screenshot(report: Path, target: Path, tmp_path: Path) -> None:
 def test_report_renders_in_a_real_browser(tmp_path):
     report = tmp_path / "rapport.html"
     result = audit_file(str(BRUGES), None, TODAY, RULES)
-    report.write_text(FORMATTERS["html"]([result], RULES), encoding="utf-8")
+    report.write_text(render_report("html", AuditReport([result], RULES)), encoding="utf-8")
     dom = browser(tmp_path, "--dump-dom", report.as_uri())
     assert dom.returncode == 0, dom.stderr[-2000:]
     rendered = Page(dom.stdout)

@@ -10,7 +10,7 @@ import pytest
 import yaml
 from conftest import ROOT
 
-from rgpdcheck.liability import load_liability_rules
+from rgpdcheck.rulebook import load as load_rules
 
 SCENARIOS = yaml.safe_load((Path(__file__).parent / "liability" / "scenarios.yaml").read_text(encoding="utf-8"))["cas"]
 BORDEAUX = ROOT / "fixtures" / "bordeaux" / "registre.yaml"
@@ -52,7 +52,7 @@ def test_scenario(cli, tmp_path, case):
 
 def test_every_liability_rule_is_exercised_by_a_scenario():
     used = {rule for case in SCENARIOS for rule in case["attendu"]["reasons"]}
-    assert {r.id for r in load_liability_rules()} - used == set()
+    assert {r.id for r in load_rules("responsabilite")} - used == set()
 
 
 def test_text_answer_states_the_result_and_quotes_the_clause(cli, tmp_path):

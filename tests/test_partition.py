@@ -10,24 +10,23 @@ from conftest import ROOT, TODAY
 from hypothesis import given
 from strategies import registers
 
-from rgpdcheck import engine, partition
+from rgpdcheck import engine, partition, rulebook
 from rgpdcheck.facts import build_facts
 from rgpdcheck.loader import load_document, parse_document
-from rgpdcheck.rules import load_rules
 from rgpdcheck.validate import validate
 
-RULES = load_rules()
+RULES = rulebook.load("audit")
 RULE_IDS = {r.id for r in RULES}
 REGISTERS = sorted(ROOT.glob("fixtures/*/registre.yaml")) + sorted((ROOT / "tests" / "rules").glob("*.yaml"))
 
 
 def facts_of(document):
     register = validate(document, None, TODAY, RULE_IDS)
-    return build_facts(register, register.as_of).facts
+    return build_facts(register)
 
 
 def both_ways(rules, facts, size):
-    return partition.evaluate(rules, facts, size=size), engine.evaluate(rules, facts)
+    return partition.evaluate(rules, facts, size=size), engine.evaluate([r.engine_rule for r in rules], facts.facts)
 
 
 @pytest.mark.parametrize("path", REGISTERS, ids=lambda p: p.parent.name + "/" + p.name)
@@ -53,7 +52,7 @@ def test_the_shipped_rules_are_all_evaluated_by_partition():
 def test_partitions_keep_each_treatment_whole_and_share_register_wide_facts():
     facts = facts_of(load_document(str(ROOT / "fixtures" / "bruges" / "registre.yaml")))
     replicated = partition.replicated_kinds(RULES)
-    shared = [f for f in facts if f.get("tid") in (None, "absent") or f["kind"] in replicated]
+    shared = [f for f in facts.facts if f.get("tid") in (None, "absent") or f["kind"] in replicated]
     groups = partition.partitions(facts, replicated, size=len(shared) + 12)
     assert len(groups) > 3
     home: dict[str, int] = {}
@@ -62,10 +61,11 @@ def test_partitions_keep_each_treatment_whole_and_share_register_wide_facts():
         for fact in group:
             if fact not in shared:
                 assert home.setdefault(fact["tid"], index) == index  # one partition per treatment
-    assert sum(len(g) - len(shared) for g in groups) == len(facts) - len(shared)
+    assert sum(len(g) - len(shared) for g in groups) == len(facts.facts) - len(shared)
 
 
 RELATING_RULES = """
+sorte: audit
 famille: essai
 titre: Essai
 regles:
@@ -96,7 +96,7 @@ def test_rules_that_relate_treatments_are_evaluated_whole(tmp_path):
     """A rule comparing two treatments cannot be split; a negation over all the register's
     facts of a kind replicates that kind; both still give the whole-register answer."""
     (tmp_path / "essai.yaml").write_text(RELATING_RULES, encoding="utf-8")
-    rules = load_rules(tmp_path)
+    rules = rulebook.load("audit", tmp_path)
     replicated = partition.replicated_kinds(rules)
     assert replicated == {"violation"}
     assert not partition.partition_safe(rules[1], replicated)  # essai-meme-nom
@@ -109,16 +109,27 @@ def test_rules_that_relate_treatments_are_evaluated_whole(tmp_path):
 
 
 @pytest.mark.parametrize("path", sorted(ROOT.glob("fixtures/*/registre.yaml")), ids=lambda p: p.parent.name)
-def test_liability_of_every_treatment_at_once_is_the_one_by_one_answer(path: Path):
-    """determine_all judges each treatment on its own partition of the facts; the answer must
-    be the one determine gives on the whole register."""
-    from rgpdcheck.liability import determine, determine_all, load_liability_rules
+def test_liability_judged_on_one_treatment_is_the_whole_register_answer(path: Path, monkeypatch):
+    """A determination evaluates the treatment's facts and the register-wide ones only
+    (rulebook.run with `treatments`); the answer must be the one the whole register gives."""
+    from rgpdcheck.liability import determine, determine_all
 
-    rules = load_liability_rules()
+    rules = rulebook.load("responsabilite")
     replicated = partition.replicated_kinds(rules)
-    assert all(partition.partition_safe(r, replicated) for r in rules)  # else determine_all is not split
+    assert all(partition.partition_safe(r, replicated) for r in rules)  # else every answer reads the whole register
     register = validate(load_document(str(path)), None, TODAY, RULE_IDS)
     together = determine_all(register, rules)
     assert together
-    for tid, answer in together.items():
-        assert answer.to_dict() == determine(register, tid, None, rules).to_dict()
+    seen = []
+    evaluate = engine.evaluate
+    monkeypatch.setattr(engine, "evaluate", lambda r, f: seen.append(len(f)) or evaluate(r, f))
+    split = {tid: determine(register, tid, None, rules).to_dict() for tid in together}
+    whole_size = len(build_facts(register).facts) + 1  # with the question
+    if len(together) > 1:
+        assert max(seen) < whole_size  # each evaluation saw a part of the register
+    seen.clear()
+    run = rulebook.run
+    monkeypatch.setattr(rulebook, "run", lambda *a, treatments=None, **k: run(*a, **k))  # whole register
+    whole = {tid: determine(register, tid, None, rules).to_dict() for tid in together}
+    assert min(seen) == whole_size
+    assert split == whole == {tid: answer.to_dict() for tid, answer in together.items()}

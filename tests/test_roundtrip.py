@@ -23,7 +23,7 @@ from hypothesis import given
 
 from rgpdcheck.cli import main
 from rgpdcheck.loader import load_document
-from rgpdcheck.rules import load_rules
+from rgpdcheck.rulebook import load as load_rules
 from rgpdcheck.validate import validate
 from strategies import registers
 
@@ -47,9 +47,7 @@ def carried(path: Path, as_of: date | None = None) -> dict:
     register = validate(load_document(str(path)), as_of, TODAY, RULE_IDS)
     model = register.model
     actors = {a.id: a for a in model.acteurs}
-    names = {a.id: a.nom or a.id for a in model.acteurs}
-    names.setdefault(model.commune, register.contract.nom)
-    names.setdefault("metropole", "Bordeaux Métropole")
+    names = register.actor_names()  # as the export names them: the commune and BM by their own names
     people: dict[str, tuple] = {}
 
     def person(ident: str) -> str:

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from conftest import TODAY
 
-from rgpdcheck.rules import load_rules
+from rgpdcheck.rulebook import load as load_rules
 
 FIXTURES = Path(__file__).parent / "rules"
 ANNOTATION = re.compile(r"^\s*#\s*(ruleid|ok):\s*([a-z0-9-]+)\s*$")

@@ -78,7 +78,10 @@ def main(out_dir: str) -> None:
         run(f"corpus__{path.stem}.audit", "audit", "-f", "json", rel)
     for fmt in ("text", "json", "markdown"):
         run(f"rules.{fmt}", "rules", "--format", fmt)
-    from rgpdcheck.rules import load_rules
+    try:
+        from rgpdcheck.rulebook import load as load_rules
+    except ImportError:  # before the rule core (commit d115165)
+        from rgpdcheck.rules import load_rules
 
     for rule in load_rules():
         run(f"explain.{rule.id}", "explain", rule.id)

@@ -14,12 +14,12 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from . import partition
+from . import rulebook
 from .facts import build_facts
-from .findings import SEVERITY_RANK, Finding, apply_waivers, to_findings
-from .loader import load_document
-from .rules import Rule, load_rules
-from .validate import Register, validate
+from .findings import Finding, apply_waivers, to_findings
+from .rulebook import Rule
+from .validate import Register, load_register
+from .vocabulary import SEVERITY_RANK
 
 
 @dataclass(frozen=True)
@@ -52,10 +52,9 @@ class AuditResult:
 def audit_file(path: str, as_of: date | None, today: date, rules: tuple[Rule, ...] | None = None,
                waivers: bool = True, progress: Callable[[int, int], None] | None = None) -> AuditResult:
     """Audit one register file. Raises InputErrors on bad input."""
-    rules = rules if rules is not None else load_rules()
+    rules = rules if rules is not None else rulebook.load("audit")
     with _collector_paused():
-        document = load_document(path)
-        register = validate(document, as_of, today, {r.id for r in rules})
+        register = load_register(path, as_of, today, {r.id for r in rules})
         return audit_register(register, rules, waivers, progress)
 
 
@@ -80,9 +79,8 @@ def _collector_paused() -> Iterator[None]:
 def audit_register(register: Register, rules: tuple[Rule, ...], waivers: bool = True,
                    progress: Callable[[int, int], None] | None = None) -> AuditResult:
     """Audit a validated register; `progress(done, total)` is told of each partition evaluated."""
-    facts = build_facts(register, register.as_of)
-    matches = partition.evaluate(rules, facts.facts, progress=progress)
-    findings = to_findings(matches, {r.id: r for r in rules}, facts, register.document)
+    facts = build_facts(register)
+    findings = to_findings(rulebook.run(rules, facts, register.document, progress=progress), register.file)
     if waivers:
         findings = apply_waivers(findings, register.model.derogations, register.as_of)
     return AuditResult(

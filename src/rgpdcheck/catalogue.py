@@ -14,7 +14,7 @@ from tabulate import tabulate
 
 from .clauses import Clause, clauses, find
 from .clauses import requirements as load_requirements
-from .rules import Rule
+from .rulebook import Rule
 
 
 def rules_of_clause(clause_id: str, rules: tuple[Rule, ...]) -> list[Rule]:

@@ -8,11 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 
-import yaml
-
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+from .packagedata import data as package_data
 
 
 @dataclass(frozen=True)
@@ -29,8 +26,7 @@ class Clause:
 @cache
 def clauses() -> dict[str, Clause]:
     """Every quoted clause, by id, in the order of the avenant."""
-    text = resources.files("rgpdcheck").joinpath("data", "clauses.yaml").read_text(encoding="utf-8")
-    data = yaml.load(text, Loader=_Loader)
+    data = package_data("clauses.yaml")
     return {
         c["id"]: Clause(c["id"], c["titre"], tuple(str(x) for x in c["lignes"]), c["texte"])
         for c in data["clauses"]
@@ -51,8 +47,7 @@ class Requirement:
 
 @cache
 def requirements() -> tuple[Requirement, ...]:
-    text = resources.files("rgpdcheck").joinpath("data", "exigences.yaml").read_text(encoding="utf-8")
-    data = yaml.load(text, Loader=_Loader)
+    data = package_data("exigences.yaml")
     return tuple(
         Requirement(r["id"], r["clause"], tuple(str(x) for x in r["lignes"]), r["exigence"],
                     tuple(r.get("regles", [])), r.get("limite", ""))

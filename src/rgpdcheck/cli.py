@@ -9,16 +9,19 @@ from __future__ import annotations
 import json
 import os
 import sys
+from collections.abc import Callable, Iterable
 from datetime import date
 from pathlib import Path
+from typing import TypeVar
 
 import click
 
 from . import __version__
-from .errors import InputError, InputErrors
+from .errors import InputError, InputErrors, RuleFileError
+from .vocabulary import SEVERITIES
 
 EXIT_OK, EXIT_FINDINGS, EXIT_INPUT = 0, 1, 2
-FORMATS = ["text", "json", "sarif", "junit", "github", "html"]
+T = TypeVar("T")
 
 
 class _IsoDate(click.ParamType):
@@ -42,33 +45,82 @@ def _report_input_errors(errors: InputErrors) -> None:
     click.echo(f"rgpdcheck : {len(errors.errors)} erreur(s) de saisie, rien n'a été audité.", err=True)
 
 
-def _rules(load=None):  # type: ignore[no-untyped-def]
-    """The audit rules, or those `load` returns; a broken rule file ends the run (exit 2)."""
-    from .rules import RuleFileError, load_rules
+class _Reported(Exception):
+    """Input errors were reported already (several files): end with exit code 2."""
 
-    try:
-        return (load or load_rules)()
-    except RuleFileError as exc:
-        click.echo(f"rgpdcheck : {exc}", err=True)
+
+class _Commands(click.Group):
+    """The one error boundary of every command: input errors (and a broken rule file)
+    become the one-screen message on stderr and exit code 2, never a traceback."""
+
+    def invoke(self, ctx: click.Context) -> None:
+        try:
+            return super().invoke(ctx)
+        except InputErrors as errors:
+            _report_input_errors(errors)
+        except RuleFileError as exc:
+            click.echo(f"rgpdcheck : {exc}", err=True)
+        except _Reported:
+            pass
         sys.exit(EXIT_INPUT)
 
 
-def _load_registers(paths: list[str], as_of: date | None):  # type: ignore[no-untyped-def]
-    """Every register valid, or each file's input errors reported and exit 2."""
-    from .loader import load_document
-    from .validate import validate
-
-    known = {r.id for r in _rules()}
-    registers, failed = [], False
+def _each(paths: Iterable[str], step: Callable[[str], T], before_report: Callable[[], None] = lambda: None) -> list[T]:
+    """`step(path)` for every file, each file's input errors reported as they come; when any
+    file had some, exit 2 once all were tried."""
+    out, failed = [], False
     for path in paths:
         try:
-            registers.append(validate(load_document(path), as_of, date.today(), known))
+            out.append(step(path))
         except InputErrors as errors:
+            before_report()
             _report_input_errors(errors)
             failed = True
     if failed:
-        sys.exit(EXIT_INPUT)
-    return registers
+        raise _Reported
+    return out
+
+
+def _rules(kind: str = "audit"):  # type: ignore[no-untyped-def]
+    from . import rulebook
+
+    return rulebook.load(kind)  # type: ignore[arg-type]
+
+
+def _load_registers(paths: Iterable[str], as_of: date | None):  # type: ignore[no-untyped-def]
+    """Every register read and validated, its audit date resolved (--as-of, else its
+    date_reference, else today); else each file's input errors reported and exit 2."""
+    from .validate import load_register
+
+    known = {r.id for r in _rules()}
+    return _each(paths, lambda path: load_register(path, as_of, date.today(), known))
+
+
+def _emit(text: str, output: str | None) -> None:
+    """A report to its --output file (atomically), else to stdout."""
+    from .output import write_atomic
+
+    if output:
+        write_atomic(output, text)
+    else:
+        click.echo(text, nl=False)
+
+
+def _check_outputs(outputs: Iterable[str | None], inputs: Iterable[str]) -> None:
+    from .output import check_targets
+
+    check_targets([o for o in outputs if o], list(inputs))
+
+
+def _format_option(kind: str, default: str = "text", multiple: bool = False, help: str | None = None):  # type: ignore[no-untyped-def]
+    from .formatters import formats
+
+    return click.option("--format", "-f", "formats" if multiple else "fmt", type=click.Choice(formats(kind)),
+                        multiple=multiple, default=None if multiple else default, show_default=not multiple,
+                        help=help or "Format de sortie.")
+
+
+_OUTPUT = click.option("--output", "-o", "output", metavar="FICHIER", help="Fichier où écrire (écriture atomique).")
 
 
 _AS_OF = click.option(
@@ -77,7 +129,7 @@ _AS_OF = click.option(
          "Par défaut : date_reference du registre, sinon aujourd'hui.")
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="rgpdcheck")
 def main() -> None:
     """Vérifie la conformité RGPD des registres des communes mutualisées avec Bordeaux Métropole."""
@@ -107,12 +159,12 @@ def _pair_outputs(formats: tuple[str, ...], outputs: tuple[str, ...]) -> list[tu
 @main.command()
 @click.argument("fichiers", nargs=-1, required=True, metavar="REGISTRE...")
 @_AS_OF
-@click.option("--format", "-f", "formats", type=click.Choice(FORMATS), multiple=True,
-              help="Format de sortie (text par défaut). Répétable : chaque --format va dans le --output de même rang, "
-                   "le dernier sans --output sur la sortie standard.")
+@_format_option("audit", multiple=True,
+                help="Format de sortie (text par défaut). Répétable : chaque --format va dans le --output de même rang, "
+                     "le dernier sans --output sur la sortie standard.")
 @click.option("--output", "-o", "outputs", multiple=True, metavar="FICHIER",
               help="Fichier où écrire le format de même rang (écriture atomique).")
-@click.option("--fail-on", type=click.Choice(["erreur", "avertissement", "info"]), default="erreur", show_default=True,
+@click.option("--fail-on", type=click.Choice(SEVERITIES), default=SEVERITIES[0], show_default=True,
               help="Gravité à partir de laquelle le code de sortie vaut 1.")
 @click.option("--no-waivers", is_flag=True, help="Ignore les dérogations du registre (tous les constats comptent).")
 @click.option("--baseline", "baseline_file", metavar="FICHIER",
@@ -127,45 +179,36 @@ def audit(fichiers: tuple[str, ...], as_of: date | None, formats: tuple[str, ...
     """
     from . import baseline
     from .audit import audit_file, exit_code
-    from .formatters import FORMATTERS
-    from .output import check_targets, write_atomic
+    from .formatters import render
     from .progress import Progress
+    from .reports import AuditReport
 
     if baseline_file and write_baseline:
         raise click.UsageError("--baseline et --write-baseline ne vont pas ensemble")
     pairs = _pair_outputs(formats, outputs)
     rules = _rules()
-    try:
-        check_targets([t for _, t in pairs if t] + ([write_baseline] if write_baseline else []), list(fichiers))
-        known = baseline.load(baseline_file) if baseline_file else None
-    except InputErrors as errors:
-        _report_input_errors(errors)
-        sys.exit(EXIT_INPUT)
-    results, failed = [], False
+    _check_outputs([t for _, t in pairs] + [write_baseline], fichiers)
+    known = baseline.load(baseline_file) if baseline_file else None
     today = date.today()
     stdout_format = next((fmt for fmt, target in pairs if target is None), None)
     progress = Progress.for_terminal(sys.stderr, len(fichiers), stdout_format)
-    for index, path in enumerate(fichiers, 1):
-        progress.start_file(index, path, large=_size(path) > _LARGE_REGISTER)
-        try:
-            results.append(audit_file(path, as_of, today, rules, waivers=not no_waivers, progress=progress.partitions))
-        except InputErrors as errors:
-            progress.finish()
-            _report_input_errors(errors)
-            failed = True
-    progress.finish()
-    if failed:
-        sys.exit(EXIT_INPUT)
+    numbers = iter(range(1, len(fichiers) + 1))
+
+    def audit_one(path: str):  # type: ignore[no-untyped-def]
+        progress.start_file(next(numbers), path, large=_size(path) > _LARGE_REGISTER)
+        return audit_file(path, as_of, today, rules, waivers=not no_waivers, progress=progress.partitions)
+
+    try:
+        results = _each(fichiers, audit_one, before_report=progress.finish)
+    finally:
+        progress.finish()
     if write_baseline:
-        write_atomic(write_baseline, baseline.to_json(results))
+        _emit(baseline.to_json(results), write_baseline)
     if known is not None:
         results = baseline.apply(results, known)
+    report = AuditReport(results, rules)
     for fmt, target in pairs:
-        report = FORMATTERS[fmt](results, rules)
-        if target:
-            write_atomic(target, report)
-        else:
-            click.echo(report, nl=False)
+        _emit(render(fmt, report), target)
     if write_baseline:
         click.echo(f"rgpdcheck : référence écrite dans {write_baseline}.", err=True)
         sys.exit(EXIT_OK)
@@ -180,32 +223,30 @@ def validate(fichiers: tuple[str, ...], as_of: date | None) -> None:
 
     Code de sortie : 0 si tous sont valides, 2 sinon.
     """
-    from .loader import load_document
-    from .validate import validate as validate_register
+    from .validate import load_register
 
-    rule_ids = {r.id for r in _rules()}
-    failed = False
-    for path in fichiers:
-        try:
-            register = validate_register(load_document(path), as_of, date.today(), rule_ids)
-        except InputErrors as errors:
-            _report_input_errors(errors)
-            failed = True
-            continue
+    known = {r.id for r in _rules()}
+
+    def check(path: str) -> None:
+        register = load_register(path, as_of, date.today(), known)
         model = register.model
         click.echo(f"{path} : valide — commune {register.contract.nom}, {len(model.traitements)} traitement(s), "
                    f"{len(model.evenements)} événement(s), {len(model.derogations)} dérogation(s).")
-    sys.exit(EXIT_INPUT if failed else EXIT_OK)
+
+    _each(fichiers, check)
+    sys.exit(EXIT_OK)
 
 
 @main.command("rules")
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text", show_default=True,
+@click.option("--format", "-f", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text", show_default=True,
               help="Format de la liste.")
-def rules_command(fmt: str) -> None:
+@_OUTPUT
+def rules_command(fmt: str, output: str | None) -> None:
     """Liste les règles : identifiant, gravité, références (avenant, RGPD)."""
     from .catalogue import render_rules
 
-    click.echo(render_rules(_rules(), fmt), nl=False)
+    _check_outputs([output], [])
+    _emit(render_rules(_rules(), fmt), output)
 
 
 @main.command()
@@ -240,25 +281,23 @@ def schema() -> None:
 @click.option("--event", "-e", "event", metavar="ID",
               help="Identifiant d'une violation ou d'une demande d'exercice des droits (son traitement est alors déduit).")
 @_AS_OF
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
-              help="Format de la réponse.")
-def liability(fichier: str, treatment: str | None, event: str | None, as_of: date | None, fmt: str) -> None:
+@_format_option("liability", help="Format de la réponse.")
+@_OUTPUT
+def liability(fichier: str, treatment: str | None, event: str | None, as_of: date | None, fmt: str,
+              output: str | None) -> None:
     """Qui répond d'un traitement ou d'un incident, entre la commune et Bordeaux Métropole et
     vis-à-vis de la CNIL, sur quelles clauses (V-c, V-d, V-j, V-k), et comment arbitrer (V-g).
 
     Code de sortie : 0 avec une réponse, 2 si le registre, le traitement ou l'événement est invalide.
     """
-    from .formatters.liability import render_json, render_text
-    from .liability import determine, load_liability_rules
+    from .formatters import render
+    from .liability import determine
+    from .reports import LiabilityReport
 
-    rules = _rules(load_liability_rules)
+    _check_outputs([output], [fichier])
+    rules = _rules("responsabilite")
     [register] = _load_registers([fichier], as_of)
-    try:
-        determination = determine(register, treatment, event, rules)
-    except InputErrors as errors:
-        _report_input_errors(errors)
-        sys.exit(EXIT_INPUT)
-    click.echo((render_json if fmt == "json" else render_text)(determination), nl=False)
+    _emit(render(fmt, LiabilityReport(determine(register, treatment, event, rules))), output)
 
 
 @main.command()
@@ -266,9 +305,8 @@ def liability(fichier: str, treatment: str | None, event: str | None, as_of: dat
 @_AS_OF
 @click.option("--within", "within", type=click.IntRange(0, 3660), default=30, show_default=True, metavar="JOURS",
               help="Fenêtre : les échéances jusqu'à tant de jours après la date d'audit (les dépassées aussi).")
-@click.option("--format", "-f", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
-              help="Format de sortie (les mêmes que pour audit).")
-@click.option("--output", "-o", "output", metavar="FICHIER", help="Fichier où écrire (écriture atomique).")
+@_format_option("deadlines", help="Format de sortie (les mêmes que pour audit).")
+@_OUTPUT
 def echeances(fichier: str, as_of: date | None, within: int, fmt: str, output: str | None) -> None:
     """Ce qui arrive à échéance : demandes à répondre, violations à notifier sous 72 heures,
     fins de conservation (et information de la commune avant un effacement, V-f/1), état des
@@ -276,31 +314,17 @@ def echeances(fichier: str, as_of: date | None, within: int, fmt: str, output: s
 
     Code de sortie : 0 sans échéance dépassée, 1 avec, 2 si le registre est invalide.
     """
-    from . import echeances as deadlines_mod
-    from .formatters import FORMATTERS
-    from .formatters.echeances import render_json, render_text
-    from .output import check_targets, write_atomic
+    from .echeances import upcoming
+    from .formatters import render
+    from .reports import DeadlineReport
 
-    rules = _rules(deadlines_mod.load_deadline_rules)
-    try:
-        if output:
-            check_targets([output], [fichier])
-    except InputErrors as errors:
-        _report_input_errors(errors)
-        sys.exit(EXIT_INPUT)
+    rules = _rules("echeance")
+    _check_outputs([output], [fichier])
     [register] = _load_registers([fichier], as_of)
-    found = deadlines_mod.upcoming(register, within, rules)
-    args = (register.file, register.contract.nom, register.as_of, within, found)
-    if fmt == "text":
-        report = render_text(*args)
-    elif fmt == "json":
-        report = render_json(*args)
-    else:
-        report = FORMATTERS[fmt]([deadlines_mod.as_audit_result(register, found)], rules)
-    if output:
-        write_atomic(output, report)
-    else:
-        click.echo(report, nl=False)
+    found = upcoming(register, within, rules)
+    report = DeadlineReport(register.file, register.model.commune, register.contract.nom, register.as_of, within,
+                            len(register.model.traitements), found, rules)
+    _emit(render(fmt, report), output)
     sys.exit(EXIT_FINDINGS if any(d.overdue for d in found) else EXIT_OK)
 
 
@@ -316,48 +340,42 @@ def echeances(fichier: str, as_of: date | None, within: int, fmt: str, output: s
               help="csv : un tableau, une ligne par traitement (« ; », UTF-8) ; xlsx, ods : le classeur du modèle "
                    "de la CNIL, la liste puis une fiche par traitement. Par défaut : l'extension de --output, "
                    "sinon csv.")
-@click.option("--output", "-o", "output", metavar="FICHIER", help="Fichier où écrire (écriture atomique).")
+@_OUTPUT
 def export(fichiers: tuple[str, ...], as_of: date | None, which: str, fmt: str | None, output: str | None) -> None:
     """Exporte le registre des activités de traitement (RGPD art. 30) avec les rubriques du
     modèle de registre de la CNIL (coordonnées des acteurs comprises), pour le remettre à un
     contrôleur ; rgpdcheck import le relit sans perte.
 
+
     Code de sortie : 0, ou 2 si un registre est invalide.
     """
     from . import export as export_mod
     from . import workbook
-    from .output import check_targets, write_atomic
 
     suffix = Path(output).suffix.lower().lstrip(".") if output else ""
     fmt = fmt or (suffix if suffix in ("xlsx", "ods") else "csv")
-    try:
-        if output:
-            check_targets([output], list(fichiers))
-        if fmt != "csv" and not output:
-            raise InputErrors([InputError("--format", 0, f"un classeur {fmt.upper()} ne s'écrit pas sur le terminal : "
-                                                         "donnez --output")])
-    except InputErrors as errors:
-        _report_input_errors(errors)
-        sys.exit(EXIT_INPUT)
-    registers = _load_registers(list(fichiers), as_of)
+    _check_outputs([output], fichiers)
+    if fmt != "csv" and not output:
+        raise InputErrors([InputError("--format", 0, f"un classeur {fmt.upper()} ne s'écrit pas sur le terminal : "
+                                                     "donnez --output")])
+    registers = _load_registers(fichiers, as_of)
     if fmt == "csv":
         if which == "responsable":
             headers = export_mod.CONTROLLER_HEADERS
             rows = [row for register in registers for row in export_mod.controller_rows(register)]
         else:
             headers, rows = export_mod.PROCESSOR_HEADERS, export_mod.processor_rows(registers)
-        text = export_mod.to_csv(headers, rows)
+        _emit(export_mod.to_csv(headers, rows), output)
         count = f"{len(rows)} ligne(s)"
     else:
+        from .output import write_atomic
+
         sheets = (export_mod.controller_workbook(registers) if which == "responsable"
                   else export_mod.processor_workbook(registers))
-        text = workbook.to_xlsx(sheets) if fmt == "xlsx" else workbook.to_ods(sheets)
+        write_atomic(str(output), workbook.to_xlsx(sheets) if fmt == "xlsx" else workbook.to_ods(sheets))
         count = f"{len(sheets) - 1} fiche(s)"
     if output:
-        write_atomic(output, text)
         click.echo(f"rgpdcheck : {count} écrite(s) dans {output}.", err=True)
-    else:
-        click.echo(text, nl=False)
 
 
 @main.command("import")
@@ -383,31 +401,26 @@ def import_cmd(fichier: str, commune: str, output: str, mapping: str | None) -> 
     from .output import write_new
     from .validate import validate as validate_register
 
-    try:
-        if Path(output).exists():
-            raise InputErrors([InputError(output, 0, "existe déjà : rgpdcheck import ne remplace jamais un fichier")])
-        if not Path(output).resolve().parent.is_dir():
-            raise InputErrors([InputError(output, 0, "répertoire de sortie introuvable")])
-        known = communes().get(commune)
-        if known is None and not importer.COMMUNE_SLUG.match(commune):
-            raise InputErrors([InputError(fichier, 0, f"commune « {commune} » invalide : donnez son nom en minuscules, "
-                                                      "sans accents, avec des tirets (ex. saint-medard-en-jalles)")])
-        columns = importer.load_mapping(mapping) if mapping else None
-        name = known["nom"] if known else importer.commune_name(commune)
-        result = importer.import_file(fichier, commune, name, columns)
-        if known is None:
-            importer.outside_metropole(result, name)
-    except InputErrors as errors:
-        _report_input_errors(errors)
-        sys.exit(EXIT_INPUT)
+    if Path(output).exists():
+        raise InputErrors([InputError(output, 0, "existe déjà : rgpdcheck import ne remplace jamais un fichier")])
+    if not Path(output).resolve().parent.is_dir():
+        raise InputErrors([InputError(output, 0, "répertoire de sortie introuvable")])
+    known = communes().get(commune)
+    if known is None and not importer.COMMUNE_SLUG.match(commune):
+        raise InputErrors([InputError(fichier, 0, f"commune « {commune} » invalide : donnez son nom en minuscules, "
+                                                  "sans accents, avec des tirets (ex. saint-medard-en-jalles)")])
+    columns = importer.load_mapping(mapping) if mapping else None
+    name = known["nom"] if known else importer.commune_name(commune)
+    result = importer.import_file(fichier, commune, name, columns)
+    if known is None:
+        importer.outside_metropole(result, name)
     text = importer.to_yaml(result, fichier)
     try:  # the draft must be a valid register: a bug here must not hand the DPO a broken file
         validate_register(parse_document(text, output), None, date.today(), {r.id for r in _rules()})
-    except InputErrors as errors:
+    except InputErrors:
         click.echo("rgpdcheck : le brouillon produit n'est pas valide (défaut de rgpdcheck, merci de le signaler) :",
                    err=True)
-        _report_input_errors(errors)
-        sys.exit(EXIT_INPUT)
+        raise
     if not write_new(output, text):  # created meanwhile: still never replaced
         click.echo(f"rgpdcheck : {output} existe déjà : rien n'a été écrit", err=True)
         sys.exit(EXIT_INPUT)

@@ -12,7 +12,7 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from . import columns
-from .facts import normalise_text as normalise
+from .normalise import normalise_text as normalise
 from .sheets import Sheet, where
 
 if TYPE_CHECKING:

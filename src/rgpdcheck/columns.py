@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 
-from .facts import normalise_text
+from .normalise import normalise_text
 
 _LITTLE = {"de", "du", "des", "la", "le", "les", "l", "d", "et", "a", "au", "aux", "en", "un", "une", "s", "par",
            "pour", "sur", "si", "ou"}

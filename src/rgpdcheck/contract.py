@@ -9,19 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from functools import cache
-from importlib import resources
 from typing import Any
 
-import yaml
-
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-@cache
-def _data(name: str) -> Any:
-    text = resources.files("rgpdcheck").joinpath("data").joinpath(name).read_text(encoding="utf-8")
-    return yaml.load(text, Loader=_Loader)
+from .packagedata import data as _data
 
 
 def communes() -> dict[str, dict[str, Any]]:
@@ -49,7 +39,6 @@ class Contract:
 
     commune: str
     nom: str
-    avenant: int | None
     date_effet: date
     violations_confiees_metropole: bool
     dpo_mutualise: bool
@@ -65,11 +54,10 @@ def resolve(slug: str, block: Any, as_of: date) -> Contract | None:
     overrides = {k: v for k, v in (block.model_dump() if block else {}).items() if v is not None}
     if known is None and "date_effet" not in overrides:
         return None
-    base: dict[str, Any] = {"nom": slug, "avenant": None, "violations_confiees_metropole": True, "dpo_mutualise": True}
+    base: dict[str, Any] = {"nom": slug, "violations_confiees_metropole": True, "dpo_mutualise": True}
     if known is not None:
         base = {
             "nom": known["nom"],
-            "avenant": known["avenant"]["valeur"],
             "date_effet": known["date_effet"]["valeur"],
             "violations_confiees_metropole": _as_of(known["violations_confiees_metropole"]["valeurs"], as_of),
             "dpo_mutualise": _as_of(known["dpo_mutualise"]["valeurs"], as_of),
@@ -78,7 +66,6 @@ def resolve(slug: str, block: Any, as_of: date) -> Contract | None:
     return Contract(
         commune=slug,
         nom=base["nom"],
-        avenant=base["avenant"],
         date_effet=base["date_effet"],
         violations_confiees_metropole=bool(base["violations_confiees_metropole"]),
         dpo_mutualise=bool(base["dpo_mutualise"]),

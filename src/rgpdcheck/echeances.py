@@ -12,11 +12,13 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Any
 
-from . import engine
+from . import rulebook
 from .audit import AuditResult
-from .facts import build_facts, day, end_of_day
+from .dates import day, end_of_day
+from .fact_schema import make_fact
+from .facts import build_facts
 from .findings import Finding, to_findings
-from .rules import Rule, default_rules_dir, load_rules
+from .rulebook import Rule
 from .validate import Register
 
 
@@ -41,22 +43,18 @@ class Deadline:
         }
 
 
-def load_deadline_rules() -> tuple[Rule, ...]:
-    return load_rules(default_rules_dir() / "echeances")
-
-
 def upcoming(register: Register, within: int, rules: tuple[Rule, ...] | None = None) -> list[Deadline]:
     """Deadlines due on or before `as_of + within` days, soonest first (overdue ones too)."""
-    rules = rules if rules is not None else load_deadline_rules()
+    rules = rules if rules is not None else rulebook.load("echeance")
     as_of = register.as_of
     end = as_of + timedelta(days=within)
-    facts = build_facts(register, as_of)
-    facts.add("horizon", "horizon", (), jour_fin=day(end), s_fin=end_of_day(end))
-    matches = engine.evaluate(rules, facts.facts)
+    horizon = make_fact("horizon", "horizon", jour_fin=day(end), s_fin=end_of_day(end))
+    facts = build_facts(register)
+    hits = rulebook.run(rules, facts, register.document, extra=[horizon])
     by_rule = {r.id: r for r in rules}
     by_id = facts.by_id()
     out = []
-    for finding in to_findings(matches, by_rule, facts, register.document):
+    for finding in to_findings(hits, register.file):
         due = by_id[finding.subject][by_rule[finding.rule_id].spec.echeance]
         days_left = (date.fromisoformat(due[:10]) - as_of).days
         out.append(Deadline(due, days_left, finding))

@@ -56,10 +56,13 @@ class Match:
 
 @dataclass(frozen=True)
 class EngineRule:
-    """What the engine needs of a rule: an id and durable_rules patterns."""
+    """What the engine needs of a rule: an id, durable_rules patterns and, for each pattern,
+    the index just after the last join of its top-level `$and` (None without one: see
+    `_guard_joins`). condition.py compiles both."""
 
     id: str
     patterns: tuple[Any, ...]
+    join_ends: tuple[int | None, ...]
 
 
 class _Host(_durable.Host):
@@ -116,7 +119,7 @@ def evaluate(rules: Iterable[EngineRule], facts: list[dict[str, Any]]) -> set[Ma
         _CONTROL_RULE: {"all": [sentinel], "run": lambda c: completed.append(True)},
     }
     for rule in rules:
-        definition[rule.id] = {"all": [sentinel, *_guard_joins(copy.deepcopy(list(rule.patterns)))],
+        definition[rule.id] = {"all": [sentinel, *_guard_joins(rule)],
                                "run": action_for(rule.id)}
     name = f"rgpdcheck_{os.getpid()}_{next(_names)}"
     with _lock:
@@ -149,8 +152,8 @@ def evaluate(rules: Iterable[EngineRule], facts: list[dict[str, Any]]) -> set[Ma
 _TRUE_JOIN = {"$neq": {"kind": {SENTINEL_ALIAS: "kind"}}}
 
 
-def _guard_joins(patterns: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Put an always-true join after the last join of every `$and`.
+def _guard_joins(rule: EngineRule) -> list[dict[str, Any]]:
+    """Fresh copies of the rule's patterns, an always-true join after the last join of every `$and`.
 
     durable_rules 2.0.28 (events.c, reduceExpressionSequence): when the last join of an
     `$and` is false, the short-circuit looks for the closing OP_END from the expression it
@@ -158,23 +161,14 @@ def _guard_joins(patterns: list[dict[str, Any]]) -> list[dict[str, Any]]:
     some byte happens to equal OP_END. Usually that byte is near and the answer is right;
     at the end of the node pool it is a segmentation fault (seen in CI, found with
     valgrind: docs/engine.md). A join after the last one leaves the scan a step to take.
+    The copies also keep `set_rulesets` from mutating the compiled rule.
     """
-    aliases = {next(iter(p)).partition("$")[0] for p in patterns} | {SENTINEL_ALIAS}
-
-    def joins(term: Any) -> bool:
-        if isinstance(term, dict):
-            return any(k in aliases or joins(v) for k, v in term.items())
-        return isinstance(term, list) and any(joins(t) for t in term)
-
     out = []
-    for pattern in patterns:
-        (key, expression), = pattern.items()
-        terms = expression.get("$and") if isinstance(expression, dict) and len(expression) == 1 else None
-        if isinstance(terms, list):
-            last = max((i for i, t in enumerate(terms) if next(iter(t)) not in ("$and", "$or") and joins(t)),
-                       default=None)
-            if last is not None:
-                pattern = {key: {"$and": [*terms[:last + 1], _TRUE_JOIN, *terms[last + 1:]]}}
+    for pattern, join_end in zip(copy.deepcopy(list(rule.patterns)), rule.join_ends, strict=True):
+        if join_end is not None:
+            (key, expression), = pattern.items()
+            terms = expression["$and"]
+            pattern = {key: {"$and": [*terms[:join_end], _TRUE_JOIN, *terms[join_end:]]}}
         out.append(pattern)
     return out
 

@@ -31,3 +31,7 @@ class InputErrors(Exception):
     def __init__(self, errors: list[InputError]):
         self.errors = sorted(set(errors))
         super().__init__("\n".join(str(e) for e in self.errors))
+
+
+class RuleFileError(Exception):
+    """A rule file that cannot be used (a project bug, reported like an input error)."""

@@ -14,8 +14,9 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from . import labels
-from .liability import determine_all, load_liability_rules
+from .liability import determine_all
 from .validate import Register
+from .vocabulary import METROPOLE, METROPOLE_NAME
 
 _SENSITIVE, _BASES = labels.SENSITIVE, labels.BASES
 _ISO_UNITS = {"Y": ("an", "ans"), "M": ("mois", "mois"), "W": ("semaine", "semaines"), "D": ("jour", "jours")}
@@ -54,9 +55,7 @@ class _Context:
         self.commune_id = model.commune
         self.commune = register.contract.nom
         self.actors = {a.id: a for a in model.acteurs}
-        self.names = {a.id: a.nom or a.id for a in model.acteurs}
-        self.names.setdefault(model.commune, register.contract.nom)
-        self.names.setdefault("metropole", "Bordeaux Métropole")
+        self.names = register.actor_names()
         self.dpos = [d for d in model.dpo if model.commune in d.organismes]
         self.dpo = _join(d.nom or d.id for d in self.dpos)
 
@@ -73,7 +72,7 @@ class _Context:
 
     def joint(self, t: Any) -> list[str]:
         role = t.metropole.role_declare if t.metropole else None
-        return (["metropole"] if role == "responsable_conjoint" else []) + list(t.responsables_conjoints)
+        return ([METROPOLE] if role == "responsable_conjoint" else []) + list(t.responsables_conjoints)
 
 
 def _contact_text(person: dict[str, Any]) -> str:
@@ -188,15 +187,14 @@ PROCESSOR_HEADERS = [
 def processor_rows(registers: list[Register]) -> list[list[str]]:
     """Bordeaux Métropole's register as processor (art. 30(2)): a row per treatment for which
     the liability rules find it processor, over every register given."""
-    rules = load_liability_rules()
     rows = []
     for register in registers:
         ctx = _Context(register)
-        determinations = determine_all(register, rules)
+        determinations = determine_all(register)
         for t in _existing(register):
-            if "metropole" not in determinations[t.id].roles.get("processors", []):
+            if METROPOLE not in determinations[t.id].roles.get("processors", []):
                 continue
-            rows.append(["Bordeaux Métropole", ctx.commune, ctx.dpo, t.id, t.nom, _join(t.finalites),
+            rows.append([METROPOLE_NAME, ctx.commune, ctx.dpo, t.id, t.nom, _join(t.finalites),
                          _processors(t, ctx), _transfers(t, ctx), _join(t.mesures_securite)])
     return rows
 

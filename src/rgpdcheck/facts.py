@@ -15,109 +15,22 @@ Python only prepares facts; what is compliant is decided by the rules in `rules/
 
 from __future__ import annotations
 
-import calendar
-import unicodedata
-from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
-from urllib.parse import quote
 
+from . import vocabulary
 from .contract import parameter
+from .dates import add_months, day, end_of_day
+from .fact_schema import ABSENT, FactSet
 from .model import PARIS, Traitement, event_date
+from .normalise import normalise_text
 from .validate import Register
-
-ABSENT = "absent"
-EPOCH = date(1970, 1, 1)
-
-# Fields of each fact kind: the rule loader refuses a condition or a message that uses
-# a field not listed here, so a typo in a rule cannot silently never match.
-FACT_FIELDS: dict[str, frozenset[str]] = {
-    "registre": frozenset({
-        "commune", "nom_commune", "jour_reference", "s_reference", "jour_effet", "violations_confiees_metropole",
-        "dpo_mutualise", "jour_limite_etat_des_lieux", "date_limite_etat_des_lieux", "jour_obligation_dpo", "date_effet",
-    }),
-    "horizon": frozenset({"jour_fin", "s_fin"}),
-    # what a liability determination is about (added by `liability`, never in an audit)
-    "cible": frozenset({"tid", "eid"}),
-    "dpo": frozenset({"did", "nom", "couvre_commune", "couvre_metropole", "designe", "jour_designe", "lettre_de_mission"}),
-    "etat_des_lieux": frozenset({"eid", "date", "tid", "jour_remis", "exhaustif"}),
-    "communication_cnil": frozenset({"eid", "date", "tid", "jour"}),
-    "traitement": frozenset({
-        "tid", "nom", "responsable", "responsable_nom", "responsable_type", "base_legale", "preuve_consentement",
-        "nb_finalites", "nb_personnes_concernees", "nb_categories_donnees", "nb_destinataires",
-        "nb_mesures_securite", "donnees_sensibles_renseignees", "nb_donnees_sensibles", "nb_donnees_art9",
-        "nb_donnees_art10", "nir", "exception_art9", "justification_minimisation", "transferts_renseignes",
-        "nb_transferts", "duree_conservation", "sort_final", "information_personnes",
-        "procedure_rectification", "nb_criteres_aipd", "grande_echelle", "aipd", "cree_le", "anterieur",
-        "statut", "exploitation", "role_metropole", "metropole_definit_finalites_moyens",
-        "metropole_pouvoir_adjudicateur", "accord_conjoint", "voie", "jour_cree", "date_cree",
-    }),
-    "sous_traitant": frozenset({
-        "tid", "acteur", "rang", "selectionne_par", "contrat_ecrit", "instructions_documentees", "autorisation",
-        "information_commune",
-    }),
-    "finalite": frozenset({"tid", "texte", "libelle", "rang"}),
-    "mesure": frozenset({"tid", "nom"}),
-    "transfert": frozenset({"tid", "pays", "garantie"}),
-    "derogation": frozenset({"regle", "tid", "motif", "jour_fin"}),
-    "violation": frozenset({
-        "eid", "date", "tid", "risque", "s_detectee", "s_limite_notification", "date_limite", "notifiee_cnil", "heures_notification",
-        "motif_retard", "personnes_informees", "inscrite_registre", "geree_par", "observations_commune",
-    }),
-    "saisine_dpo": frozenset({"eid", "date", "tid", "jour", "dpo", "par", "phase", "avis", "preuve_conservee"}),
-    # the dated steps of an acquisition (V-e), by their event type
-    "etape": frozenset({"eid", "date", "tid", "jour", "etape"}),
-    "evolution": frozenset({"eid", "date", "tid", "jour", "nature", "demandee_par", "traitee_par", "processus_standard"}),
-    "fin_conservation": frozenset({
-        "eid", "date", "tid", "date_prevue", "jour_prevue", "option", "commune_informee", "jour_commune_informee", "realisee",
-        "acces_restreint",
-    }),
-    "declaration_arret": frozenset({"eid", "date", "tid", "jour"}),
-    "plan_action_anterieurs": frozenset({"eid", "date", "tid", "jour"}),
-    "sensibilisation": frozenset({"eid", "date", "tid", "jour", "public"}),
-    "notification_processus": frozenset({"eid", "date", "tid", "jour", "nb_documents"}),
-    "demande": frozenset({
-        "eid", "date", "tid", "droit", "jour_recue", "jour_limite", "date_limite", "repondue", "jours_retard", "prolongation",
-        "observations_commune",
-    }),
-}
 
 # Events that plan something: their date field (date_prevue) is not when they became known.
 PLANNED_EVENTS = frozenset({"fin_conservation"})
 
-# Kinds whose facts are about the register as a whole, not about one treatment (the
-# inventory of prior treatments and CNIL declarations may name a treatment, but judge the
-# commune's obligation).
-REGISTER_KINDS = frozenset({"registre", "etat_des_lieux", "communication_cnil", "derogation"})
-
-ART9 = frozenset({
-    "sante", "origine_raciale_ethnique", "opinions_politiques", "convictions_religieuses",
-    "appartenance_syndicale", "genetique", "biometrique", "vie_sexuelle", "orientation_sexuelle",
-})
-ART10 = frozenset({"infractions_condamnations"})
-
-
-@dataclass
-class FactSet:
-    """The facts of one audit, and what the engine does not need but findings do."""
-
-    facts: list[dict[str, Any]] = field(default_factory=list)
-    # fact id -> path in the register document (for the finding's line)
-    paths: dict[str, tuple[Any, ...]] = field(default_factory=dict)
-    set_aside: dict[str, int] = field(default_factory=lambda: {"traitements": 0, "evenements": 0})
-
-    def add(self, kind: str, key: str, path: tuple[Any, ...], **values: Any) -> dict[str, Any]:
-        fact = {"id": f"{kind}:{quote(key, safe='')}", "kind": kind, **values}
-        self.facts.append(fact)
-        self.paths[fact["id"]] = path
-        return fact
-
-    def by_id(self) -> dict[str, dict[str, Any]]:
-        return {f["id"]: f for f in self.facts}
-
-
-def day(value: date | None) -> int | None:
-    return None if value is None else (value - EPOCH).days
+ART9 = frozenset(vocabulary.ART9)
+ART10 = frozenset(vocabulary.ART10)
 
 
 def yes_no(value: bool | None) -> str:
@@ -128,16 +41,9 @@ def present(value: Any) -> str:
     return "absent" if value in (None, "", []) else "present"
 
 
-def normalise_text(text: str) -> str:
-    """Lower case, no accents, single spaces, no trailing punctuation: for enumerations."""
-    stripped = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
-    words = "".join(c if c.isalnum() else " " for c in stripped.lower()).split()
-    return " ".join(words)
-
-
-def build_facts(register: Register, as_of: date) -> FactSet:
-    """All the facts of a register as it stood on `as_of`."""
-    model, contract = register.model, register.contract
+def build_facts(register: Register) -> FactSet:
+    """All the facts of a register as it stood on its audit date."""
+    model, contract, as_of = register.model, register.contract, register.as_of
     out = FactSet()
     out.add(
         "registre", model.commune, (),
@@ -161,17 +67,13 @@ def build_facts(register: Register, as_of: date) -> FactSet:
             did=dpo.id,
             nom=dpo.nom or dpo.id,
             couvre_commune=yes_no(model.commune in dpo.organismes),
-            couvre_metropole=yes_no("metropole" in dpo.organismes),
+            couvre_metropole=yes_no(vocabulary.METROPOLE in dpo.organismes),
             designe=present(_known(dpo.designe_le, as_of)),
             jour_designe=day(dpo.designe_le) if _known(dpo.designe_le, as_of) else -1,
             lettre_de_mission=yes_no(dpo.lettre_de_mission),
         )
-    actor_types = {a.id: a.type or ABSENT for a in model.acteurs}
-    actor_names = {a.id: a.nom or a.id for a in model.acteurs}
-    actor_names.setdefault(model.commune, contract.nom)
-    actor_names.setdefault("metropole", "Bordeaux Métropole")
-    actor_types.setdefault(model.commune, "commune")
-    actor_types.setdefault("metropole", "metropole")
+    actor_types = register.actor_types()
+    actor_names = register.actor_names()
     for index, treatment in enumerate(model.traitements):
         if treatment.cree_le is not None and treatment.cree_le > as_of:
             out.set_aside["traitements"] += 1
@@ -192,11 +94,6 @@ def build_facts(register: Register, as_of: date) -> FactSet:
         if builder:
             builder(out, event, ("evenements", index), as_of)
     return out
-
-
-def end_of_day(value: date) -> int:
-    """The last second of `value` in Paris, as epoch seconds."""
-    return int(datetime.combine(value + timedelta(days=1), time(), PARIS).timestamp()) - 1
 
 
 def _known(value: Any, as_of: date) -> Any:
@@ -234,13 +131,6 @@ def _violation_facts(out: FactSet, e: Any, path: tuple[Any, ...], as_of: date) -
         geree_par=e.geree_par or ABSENT,
         observations_commune=yes_no(e.observations_commune),
     )
-
-
-def add_months(value: date, months: int) -> date:
-    """The same day `months` calendar months later (the last day of the month when shorter)."""
-    month = value.month - 1 + months
-    year, month = value.year + month // 12, month % 12 + 1
-    return date(year, month, min(value.day, calendar.monthrange(year, month)[1]))
 
 
 def _request_facts(out: FactSet, e: Any, path: tuple[Any, ...], as_of: date) -> None:

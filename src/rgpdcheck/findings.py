@@ -1,4 +1,4 @@
-"""Step 5 of the audit: engine matches become findings, one frozen type for all formats."""
+"""Step 5 of the audit: the rules' hits become findings, one frozen type for all formats."""
 
 from __future__ import annotations
 
@@ -7,12 +7,9 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
-from .engine import Match
-from .facts import ABSENT, FactSet
-from .loader import Document
-from .rules import Rule
-
-SEVERITY_RANK = {"erreur": 0, "avertissement": 1, "info": 2}
+from .fact_schema import ABSENT
+from .rulebook import Hit
+from .vocabulary import SEVERITY_RANK
 
 
 @dataclass(frozen=True)
@@ -97,31 +94,21 @@ def apply_waivers(findings: list[Finding], waivers: list[Any], as_of: date) -> l
     return out
 
 
-def to_findings(matches: set[Match], rules: dict[str, Rule], facts: FactSet, document: Document) -> list[Finding]:
-    """One finding per (rule, subject fact), deterministic whatever the match order."""
-    by_id = facts.by_id()
-    chosen: dict[tuple[str, str], Match] = {}
-    for match in sorted(matches):
-        rule = rules[match.rule_id]
-        subject = match.fact_id(rule.spec.lieu.alias)
-        chosen.setdefault((match.rule_id, subject), match)
+def to_findings(hits: list[Hit], file: str) -> list[Finding]:
+    """One finding per hit (rule and subject fact), sorted for reports."""
     findings = []
-    for (rule_id, subject), match in chosen.items():
-        rule = rules[rule_id]
-        bound = {alias: by_id[fact_id] for alias, fact_id in match.bindings}
-        path = facts.paths[subject]
-        if rule.spec.lieu.champ:
-            path = path + (rule.spec.lieu.champ,)
+    for hit in hits:
+        rule = hit.rule
         findings.append(Finding(
-            rule_id=rule_id,
+            rule_id=rule.id,
             severity=rule.spec.severite,
-            message=render(rule.spec.message, bound).strip(),
-            file=document.file,
-            line=document.line_of(path),
-            treatment=_treatment_of(by_id[subject]),
+            message=render(rule.spec.message, hit.bound).strip(),
+            file=file,
+            line=hit.line,
+            treatment=_treatment_of(hit.bound[rule.spec.lieu.alias]),
             citations=tuple(rule.citations()),
             family=rule.family,
             title=rule.spec.titre,
-            subject=subject,
+            subject=hit.subject,
         ))
     return sorted(findings, key=Finding.sort_key)

@@ -21,7 +21,7 @@ import yaml
 from . import columns, labels
 from . import values as v
 from .errors import InputError, InputErrors
-from .facts import normalise_text as normalise
+from .normalise import normalise_text as normalise
 from .model import Traitement
 from .sheets import Sheet, read_sheets, where
 from .values import parse_date, parse_duration  # noqa: F401 (the import's public helpers)

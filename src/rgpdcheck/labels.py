@@ -1,39 +1,20 @@
-"""Human French labels of the register's enumerations, and the way back.
+"""The way back from the French labels of the register's enumerations (`vocabulary.LABELS`).
 
-The export writes these labels (`archivage définitif`, not `archivage_definitif`); the
+The export writes those labels (`archivage définitif`, not `archivage_definitif`); the
 import reads them, the register's own values, and the usual variants, through
-`facts.normalise_text` (no accents, no case, no punctuation).
+`normalise.normalise_text` (no accents, no case, no punctuation).
 """
 
 from __future__ import annotations
 
-from .facts import normalise_text as normalise
+from .normalise import normalise_text as normalise
+from .vocabulary import LABELS
 
-SENSITIVE = {
-    "sante": "santé", "origine_raciale_ethnique": "origine raciale ou ethnique", "opinions_politiques": "opinions politiques",
-    "convictions_religieuses": "convictions religieuses ou philosophiques", "appartenance_syndicale": "appartenance syndicale",
-    "genetique": "données génétiques", "biometrique": "données biométriques", "vie_sexuelle": "vie sexuelle",
-    "orientation_sexuelle": "orientation sexuelle", "infractions_condamnations": "infractions et condamnations (art. 10)",
-    "nir": "NIR (numéro de sécurité sociale)", "non_precisee": "catégorie non précisée",
-}
-BASES = {
-    "consentement": "consentement (art. 6(1)(a))", "contrat": "contrat (art. 6(1)(b))",
-    "obligation_legale": "obligation légale (art. 6(1)(c))", "interets_vitaux": "intérêts vitaux (art. 6(1)(d))",
-    "mission_interet_public": "mission d'intérêt public (art. 6(1)(e))",
-    "interets_legitimes": "intérêts légitimes (art. 6(1)(f))",
-}
-FINAL = {"effacement": "effacement", "anonymisation": "anonymisation",
-         "archivage_intermediaire": "archivage intermédiaire", "archivage_definitif": "archivage définitif"}
-GUARANTEES = {"decision_adequation": "décision d'adéquation", "clauses_types": "clauses contractuelles types",
-              "regles_entreprise": "règles d'entreprise contraignantes", "derogation_art49": "dérogation (art. 49)"}
-CRITERIA = {
-    "evaluation_notation": "évaluation ou notation", "decision_automatisee": "décision automatisée avec effet",
-    "surveillance_systematique": "surveillance systématique", "donnees_sensibles": "données sensibles",
-    "grande_echelle": "collecte à grande échelle", "croisement": "croisement de données",
-    "personnes_vulnerables": "personnes vulnérables", "usage_innovant": "usage innovant",
-    "exclusion_droit": "exclusion du bénéfice d'un droit",
-}
-STATUS = {"actif": "actif", "clos": "clos"}
+SENSITIVE = LABELS["donnees_sensibles"]
+BASES = LABELS["base_legale"]
+FINAL = LABELS["sort_final"]
+GUARANTEES = LABELS["garantie"]
+CRITERIA = LABELS["criteres_aipd"]
 
 # normalised needles -> value, most specific first
 _GUARANTEE_NEEDLES = [("adequation", "decision_adequation"), ("clause", "clauses_types"), ("cct", "clauses_types"),

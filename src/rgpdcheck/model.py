@@ -22,6 +22,8 @@ from pydantic import (
     StringConstraints,
 )
 
+from .vocabulary import SENSITIVE
+
 PARIS = ZoneInfo("Europe/Paris")
 
 
@@ -115,12 +117,7 @@ class Dpo(_Model):
 # -- treatments ------------------------------------------------------------------------
 
 BaseLegale = Literal["consentement", "contrat", "obligation_legale", "interets_vitaux", "mission_interet_public", "interets_legitimes"]
-DonneeSensible = Literal[
-    "sante", "origine_raciale_ethnique", "opinions_politiques", "convictions_religieuses",
-    "appartenance_syndicale", "genetique", "biometrique", "vie_sexuelle", "orientation_sexuelle",
-    "infractions_condamnations", "nir",
-    "non_precisee",  # declared (a spreadsheet said « oui ») but not said which: to be specified
-]
+DonneeSensible = Literal[SENSITIVE]  # art. 9 and 10 categories, the NIR, and « non précisée » (vocabulary.py)
 Garantie = Literal["decision_adequation", "clauses_types", "regles_entreprise", "derogation_art49"]
 SortFinal = Literal["effacement", "anonymisation", "archivage_intermediaire", "archivage_definitif"]
 CritereAipd = Literal[

@@ -1,9 +1,11 @@
-"""Step 4 of the audit for large registers: evaluate independent partitions of the facts.
+"""Evaluating rules on independent partitions of the facts.
 
 durable_rules' cost grows faster than the number of facts (a fixed-size message index in
 its C core: docs/engine.md), so a register of tens of thousands of treatments is cut into
 partitions: each holds the facts of a group of treatments (every fact whose `tid` names one
 of them) and every register-wide fact (no `tid`), and is evaluated in its own ruleset.
+The same cut answers a question about one treatment (a liability determination) from
+that treatment's facts and the register-wide ones only.
 
 That gives the same matches as one evaluation of all the facts when no match, and no
 cancelled negation, spans two treatments:
@@ -22,57 +24,29 @@ whole evaluations give the same findings.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import engine
-from .facts import ABSENT, FACT_FIELDS
-from .rules import Rule
+from .fact_schema import FactSet
+
+if TYPE_CHECKING:
+    from .rulebook import Rule
 
 # Facts per partition. Below ~3,000 facts durable_rules is about linear (docs/engine.md);
 # a register under twice this size is evaluated whole.
 PARTITION_FACTS = 3000
 
 
-@dataclass(frozen=True)
-class _Pattern:
-    alias: str
-    kind: str
-    negated: bool
-    tid_join: str | None  # the alias this pattern's `tid` equals, if any
-
-
-def _patterns(rule: Rule) -> list[_Pattern]:
-    out = []
-    for pattern in rule.spec.condition["all"]:
-        (key, expression), = pattern.items()
-        alias, _, suffix = key.partition("$")
-        join = expression.get("tid")
-        tid_join = None
-        if isinstance(join, dict) and len(join) == 1:
-            (other, field), = join.items()
-            if not other.startswith("$") and field == "tid":
-                tid_join = other
-        out.append(_Pattern(alias, expression["kind"], suffix == "not", tid_join))
-    return out
-
-
-def _bound(kind: str) -> bool:
-    """Whether facts of this kind may belong to one treatment."""
-    return "tid" in FACT_FIELDS.get(kind, ())
-
-
 def replicated_kinds(rules: Iterable[Rule]) -> frozenset[str]:
     """Kinds some rule negates without tying them to a treatment: every partition needs them."""
-    return frozenset(p.kind for rule in rules for p in _patterns(rule)
-                     if p.negated and _bound(p.kind) and p.tid_join is None)
+    return frozenset(p.kind for rule in rules for p in rule.condition.patterns
+                     if p.negated and p.bound and p.tid_join is None)
 
 
 def partition_safe(rule: Rule, replicated: frozenset[str]) -> bool:
     """Whether evaluating `rule` per partition finds exactly its matches on the whole."""
-    patterns = [p for p in _patterns(rule) if _bound(p.kind) and p.kind not in replicated]
+    patterns = [p for p in rule.condition.patterns if p.bound and p.kind not in replicated]
     positive = {p.alias for p in patterns if not p.negated}
     # union-find over `tid` joins between positive patterns
     parent = {alias: alias for alias in positive}
@@ -90,23 +64,11 @@ def partition_safe(rule: Rule, replicated: frozenset[str]) -> bool:
     return all(p.tid_join in positive for p in patterns if p.negated)
 
 
-def _kinds(rule: Rule) -> set[str]:
-    return {p.kind for p in _patterns(rule)}
-
-
-def partitions(facts: list[dict[str, Any]], replicated: frozenset[str] = frozenset(),
+def partitions(facts: FactSet, replicated: frozenset[str] = frozenset(),
                size: int = PARTITION_FACTS) -> list[list[dict[str, Any]]]:
     """Groups of whole treatments (about `size` facts each), with every register-wide fact
     and every fact of a replicated kind in each."""
-    shared: list[dict[str, Any]] = []
-    by_treatment: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for fact in facts:
-        kind = fact["kind"]
-        tid = fact.get("tid") if _bound(kind) and kind not in replicated else None
-        if tid in (None, ABSENT):
-            shared.append(fact)
-        else:
-            by_treatment[tid].append(fact)
+    shared, by_treatment = facts.split(replicated)
     room = max(1, size - len(shared))
     groups: list[list[dict[str, Any]]] = []
     current: list[dict[str, Any]] = []
@@ -120,23 +82,32 @@ def partitions(facts: list[dict[str, Any]], replicated: frozenset[str] = frozens
     return [group + shared for group in groups]
 
 
-def evaluate(rules: Iterable[Rule], facts: list[dict[str, Any]], size: int = PARTITION_FACTS,
+def evaluate(rules: Iterable[Rule], facts: FactSet, size: int = PARTITION_FACTS, *,
+             extra: list[dict[str, Any]] | None = None, treatments: set[str] | None = None,
              progress: Callable[[int, int], None] | None = None) -> set[engine.Match]:
-    """Every match of `rules` on `facts`, by partitions when the register is large."""
+    """Every match of `rules` on `facts` (plus the `extra` facts), by partitions when the
+    register is large; only on the `treatments` named and the register-wide facts when
+    every rule is partition-safe."""
     rules = list(rules)
-    if len(facts) < 2 * size:
-        return engine.evaluate(rules, facts)
+    extra = extra or []
     replicated = replicated_kinds(rules)
     safe, whole = [], []
     for rule in rules:
         (safe if partition_safe(rule, replicated) else whole).append(rule)
+    if treatments is not None and not whole:
+        shared, by_treatment = facts.split(replicated)
+        subset = [f for tid in sorted(treatments) for f in by_treatment.get(tid, ())] + shared
+        return engine.evaluate([r.engine_rule for r in rules], subset + extra)
+    if len(facts.facts) < 2 * size:
+        return engine.evaluate([r.engine_rule for r in rules], facts.facts + extra)
     groups = partitions(facts, replicated, size)
     matches: set[engine.Match] = set()
+    engine_rules = [r.engine_rule for r in safe]
     for done, group in enumerate(groups, 1):
-        matches |= engine.evaluate(safe, group)
+        matches |= engine.evaluate(engine_rules, group + extra)
         if progress:
             progress(done, len(groups))
     if whole:
-        named = set().union(*(_kinds(r) for r in whole))
-        matches |= engine.evaluate(whole, [f for f in facts if f["kind"] in named])
+        named = set().union(*(r.condition.kinds for r in whole))
+        matches |= engine.evaluate([r.engine_rule for r in whole], [f for f in facts.facts + extra if f["kind"] in named])
     return matches

@@ -18,9 +18,11 @@ from pydantic import BaseModel, ValidationError
 
 from . import contract as contract_mod
 from .errors import InputError, InputErrors
-from .loader import Document
+from .fact_schema import ABSENT
+from .loader import Document, load_document
 from .model import EVENT_CLASSES as _EVENT_CLASSES
 from .model import EVENT_DATE_FIELD, Registre, event_date
+from .vocabulary import METROPOLE, METROPOLE_NAME
 
 
 @dataclass(frozen=True)
@@ -35,6 +37,19 @@ class Register:
     @property
     def file(self) -> str:
         return self.document.file
+
+    def actor_names(self) -> dict[str, str]:
+        """Actor id -> name for people: the commune and the métropole by their own names."""
+        names = {a.id: a.nom or a.id for a in self.model.acteurs}
+        names.update({self.model.commune: self.contract.nom, METROPOLE: METROPOLE_NAME})
+        return names
+
+    def actor_types(self) -> dict[str, str]:
+        """Actor id -> its type (`absent` when not given); the commune and the métropole always known."""
+        types = {a.id: a.type or ABSENT for a in self.model.acteurs}
+        types.setdefault(self.model.commune, "commune")
+        types.setdefault(METROPOLE, "metropole")
+        return types
 
 
 def validate(document: Document, as_of: date | None, today: date, rule_ids: set[str] | None = None) -> Register:
@@ -61,6 +76,11 @@ def validate(document: Document, as_of: date | None, today: date, rule_ids: set[
         raise InputErrors(errors)
     assert contract is not None
     return Register(document, model, contract, day)
+
+
+def load_register(path: str, as_of: date | None, today: date, rule_ids: set[str] | None = None) -> Register:
+    """Read and validate one register file; raise InputErrors with every problem found."""
+    return validate(load_document(path), as_of, today, rule_ids)
 
 
 # -- pydantic errors in French ------------------------------------------------------------
@@ -192,7 +212,7 @@ def _cross_check_references(document: Document, rule_ids: set[str] | None) -> li
         return set(first)
 
     commune = _text(data.get("commune")) or ""
-    actors = ids_of("acteurs", "d'acteur") | {commune, "metropole"}
+    actors = ids_of("acteurs", "d'acteur") | {commune, METROPOLE}
     dpos = ids_of("dpo", "de DPO")
     treatments = ids_of("traitements", "de traitement")
     ids_of("evenements", "d'événement")

@@ -12,7 +12,7 @@ from datetime import date, datetime
 from typing import Any
 
 from . import labels
-from .facts import normalise_text as normalise
+from .normalise import normalise_text as normalise
 
 _YES = {"oui", "o", "x", "vrai", "yes", "y", "1", "ok", "fait", "realisee", "realise"}
 _NO = {"non", "n", "faux", "no", "0", "aucun", "aucune", "neant", "sans objet", "so", "na", "n a"}
@@ -173,7 +173,7 @@ def dpia(value: str) -> Any:
     return None
 
 
-_TRANSFER = re.compile(r"^(?P<pays>[^()]+?)\s*(?:\((?P<garantie>[^()]*)\))?$")
+_TRANSFER = re.compile(r"^(?P<pays>[^()]+?)\s*(?:\((?P<garantie>.*)\))?$")  # « US (clauses types (art. 46)) »
 
 
 def transfers(value: str) -> tuple[list[dict[str, str]], list[str]] | None:

@@ -1,21 +1,34 @@
-"""Step 6 of the audit: one formatter per output format, each a function of the results
-and of the rule catalogue (SARIF describes every rule, JUnit lists what passed)."""
+"""Step 6: one module per output format, each rendering the reports of reports.py.
+
+A module renders a report of kind K with its function named K (`audit`, `deadlines`,
+`liability`); FORMATS says which kinds each format renders, and is the only registry.
+Modules are imported when a report is rendered, not before (start-up time).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from importlib import import_module
+from typing import Any
 
-from ..audit import AuditResult
-from ..rules import Rule
-from . import github, html, json_format, junit, sarif, text
-
-Formatter = Callable[[list[AuditResult], tuple[Rule, ...]], str]
-
-FORMATTERS: dict[str, Formatter] = {
-    "text": text.render,
-    "json": json_format.render,
-    "sarif": sarif.render,
-    "junit": junit.render,
-    "github": github.render,
-    "html": html.render,
+# format -> (module, the report kinds it renders)
+FORMATS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "text": ("text", ("audit", "deadlines", "liability")),
+    "json": ("json_format", ("audit", "deadlines", "liability")),
+    "sarif": ("sarif", ("audit", "deadlines")),
+    "junit": ("junit", ("audit", "deadlines")),
+    "github": ("github", ("audit", "deadlines")),
+    "html": ("html", ("audit", "deadlines")),
 }
+
+
+def formats(kind: str) -> list[str]:
+    """The formats that render reports of `kind`, in the registry's order."""
+    return [name for name, (_, kinds) in FORMATS.items() if kind in kinds]
+
+
+def render(fmt: str, report: Any) -> str:
+    """`report` in format `fmt` (a format listed for its kind)."""
+    module, kinds = FORMATS[fmt]
+    if report.kind not in kinds:
+        raise ValueError(f"format {fmt} does not render {report.kind} reports")
+    return getattr(import_module(f".{module}", __name__), report.kind)(report)

@@ -6,8 +6,8 @@ accepted by a waiver are not annotated (they do not count).
 
 from __future__ import annotations
 
-from ..audit import AuditResult, summary
-from ..rules import Rule
+from ..audit import summary
+from ..reports import AuditReport, DeadlineReport
 
 COMMANDS = {"erreur": "error", "avertissement": "warning", "info": "notice"}
 
@@ -20,7 +20,8 @@ def _property(text: str) -> str:
     return _data(text).replace(":", "%3A").replace(",", "%2C")
 
 
-def render(results: list[AuditResult], rules: tuple[Rule, ...]) -> str:
+def audit(report: AuditReport) -> str:
+    results = report.results
     out = []
     for result in results:
         for f in result.findings:
@@ -35,3 +36,7 @@ def render(results: list[AuditResult], rules: tuple[Rule, ...]) -> str:
     out.append(f"rgpdcheck : {totals['findings']} constat(s) : {by['erreur']} erreur(s), "
                f"{by['avertissement']} avertissement(s), {by['info']} info(s).")
     return "\n".join(out) + "\n"
+
+
+def deadlines(report: DeadlineReport) -> str:
+    return audit(report.as_problems())

@@ -14,11 +14,11 @@ from itertools import groupby
 from .. import __version__
 from ..audit import AuditResult, summary
 from ..catalogue import clauses_of_rule
-from ..findings import SEVERITY_RANK, Finding
-from ..rules import Rule
+from ..findings import Finding
+from ..reports import AuditReport, DeadlineReport
+from ..rulebook import Rule
+from ..vocabulary import SEVERITY_LABELS, SEVERITY_RANK
 
-SEVERITY_LABELS = {"erreur": ("erreur", "erreurs"), "avertissement": ("avertissement", "avertissements"),
-                   "info": ("information", "informations")}
 
 COLOURS = {"erreur": "#b3261e", "avertissement": "#a15c00", "info": "#1f5fa8"}
 
@@ -67,7 +67,8 @@ footer { margin-top: 32px; color: var(--gris); font-size: 12px; }
 _SCRIPT = "addEventListener('beforeprint',()=>document.querySelectorAll('details').forEach(d=>d.open=true));"
 
 
-def render(results: list[AuditResult], rules: tuple[Rule, ...] = ()) -> str:
+def audit(report: AuditReport) -> str:
+    results, rules = report.results, report.rules
     by_id = {r.id: r for r in rules}
     families = _families(rules)
     title = "Audit RGPD — " + ", ".join(r.commune_name or r.commune for r in results)
@@ -232,3 +233,7 @@ _MONTHS = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "ao
 
 def _french_date(day) -> str:  # type: ignore[no-untyped-def]
     return f"{'1er' if day.day == 1 else day.day} {_MONTHS[day.month - 1]} {day.year}"
+
+
+def deadlines(report: DeadlineReport) -> str:
+    return audit(report.as_problems())

@@ -1,14 +1,20 @@
-"""JSON output: `{"findings": [...], "summary": {...}}`, stable bytes for the same input."""
+"""JSON output, stable bytes for the same input: the audit as `{"findings": [...],
+"summary": {...}}`, the deadlines, a liability answer."""
 
 from __future__ import annotations
 
 import json
 
-from ..audit import AuditResult, summary
-from ..rules import Rule
+from ..audit import summary
+from ..reports import AuditReport, DeadlineReport, LiabilityReport
 
 
-def render(results: list[AuditResult], rules: tuple[Rule, ...] = ()) -> str:
+def _dump(document: object) -> str:
+    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+
+
+def audit(report: AuditReport) -> str:
+    results = report.results
     document = {
         "findings": [f.to_dict() for r in results for f in r.findings],
         "summary": {
@@ -19,4 +25,13 @@ def render(results: list[AuditResult], rules: tuple[Rule, ...] = ()) -> str:
             ],
         },
     }
-    return json.dumps(document, ensure_ascii=False, indent=2, sort_keys=False) + "\n"
+    return _dump(document)
+
+
+def deadlines(report: DeadlineReport) -> str:
+    return _dump({"file": report.file, "commune": report.commune_name, "as_of": report.as_of.isoformat(),
+                  "within_days": report.within, "deadlines": [d.to_dict() for d in report.deadlines]})
+
+
+def liability(report: LiabilityReport) -> str:
+    return _dump(report.determination.to_dict())

@@ -13,7 +13,8 @@ from collections import defaultdict
 
 from ..audit import AuditResult
 from ..findings import Finding
-from ..rules import Rule
+from ..reports import AuditReport, DeadlineReport
+from ..rulebook import Rule
 
 REGISTER = "registre"
 
@@ -58,7 +59,8 @@ def _suite(result: AuditResult, rules: tuple[Rule, ...]) -> ET.Element:
     return suite
 
 
-def render(results: list[AuditResult], rules: tuple[Rule, ...]) -> str:
+def audit(report: AuditReport) -> str:
+    results, rules = report.results, report.rules
     root = ET.Element("testsuites", name="rgpdcheck")
     suites = [_suite(r, rules) for r in results]
     for attribute in ("tests", "failures", "errors", "skipped"):
@@ -66,3 +68,7 @@ def render(results: list[AuditResult], rules: tuple[Rule, ...]) -> str:
     root.extend(suites)
     ET.indent(root)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+
+
+def deadlines(report: DeadlineReport) -> str:
+    return audit(report.as_problems())

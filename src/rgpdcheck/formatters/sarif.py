@@ -15,10 +15,10 @@ from pathlib import Path, PurePath
 from typing import Any
 
 from .. import __version__
-from ..audit import AuditResult
 from ..catalogue import clauses_of_rule
 from ..findings import Finding
-from ..rules import Rule
+from ..reports import AuditReport, DeadlineReport
+from ..rulebook import Rule
 
 SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 LEVELS = {"erreur": "error", "avertissement": "warning", "info": "note"}
@@ -90,7 +90,8 @@ def _result(finding: Finding, index: dict[str, int]) -> dict[str, Any]:
     return result
 
 
-def render(results: list[AuditResult], rules: tuple[Rule, ...]) -> str:
+def audit(report: AuditReport) -> str:
+    results, rules = report.results, report.rules
     index = {rule.id: i for i, rule in enumerate(rules)}
     log = {
         "$schema": SCHEMA,
@@ -111,3 +112,7 @@ def render(results: list[AuditResult], rules: tuple[Rule, ...]) -> str:
         }],
     }
     return json.dumps(log, ensure_ascii=False, indent=2) + "\n"
+
+
+def deadlines(report: DeadlineReport) -> str:
+    return audit(report.as_problems())

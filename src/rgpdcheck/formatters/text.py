@@ -1,14 +1,17 @@
-"""Text output for a person: a table per treatment, then a summary."""
+"""Text output for a person: the audit as a table per treatment then a summary, the
+deadlines soonest first, a liability answer with its reasoning and the clauses quoted."""
 
 from __future__ import annotations
 
 import textwrap
 from itertools import groupby
+from typing import Any
 
 from tabulate import tabulate
 
-from ..audit import AuditResult, summary
-from ..rules import Rule
+from ..audit import summary
+from ..clauses import clauses
+from ..reports import AuditReport, DeadlineReport, LiabilityReport
 
 _WIDTH = 60
 
@@ -17,7 +20,8 @@ def _wrap(text: str, width: int = _WIDTH) -> str:
     return "\n".join(textwrap.wrap(text, width)) or text
 
 
-def render(results: list[AuditResult], rules: tuple[Rule, ...] = ()) -> str:
+def audit(report: AuditReport) -> str:
+    results = report.results
     out: list[str] = []
     for result in results:
         out.append(f"{result.file} — commune : {result.commune} — au {result.as_of.isoformat()}")
@@ -52,4 +56,86 @@ def render(results: list[AuditResult], rules: tuple[Rule, ...] = ()) -> str:
         out.append(f"{totals['baselined']} constat(s) déjà dans la référence (--baseline), non affiché(s).")
     if aside["traitements"] or aside["evenements"]:
         out.append(f"Écartés car postérieurs à la date d'audit : {aside['traitements']} traitement(s), {aside['evenements']} événement(s).")
+    return "\n".join(out) + "\n"
+
+
+def deadlines(report: DeadlineReport) -> str:
+    deadlines = report.deadlines
+    head = (f"{report.file} — commune : {report.commune_name} — échéances au {report.as_of.isoformat()} "
+            f"et dans les {report.within} jours suivants")
+    if not deadlines:
+        return f"{head}\n  Aucune échéance.\n"
+    rows = []
+    for d in deadlines:
+        when = f"dépassée de {-d.days_left} j" if d.overdue else ("aujourd'hui" if d.days_left == 0 else f"dans {d.days_left} j")
+        rows.append([d.due.replace("T", " "), when, d.finding.treatment or "registre",
+                     "\n".join(textwrap.wrap(d.finding.message, _WIDTH)), d.finding.line,
+                     "\n".join(d.finding.citations)])
+    table = tabulate(rows, headers=["échéance", "délai", "traitement", "à faire", "ligne", "références"],
+                     tablefmt="simple_grid")
+    late = sum(1 for d in deadlines if d.overdue)
+    total = f"{len(deadlines)} échéance(s), dont {late} dépassée(s)."
+    return f"{head}\n\n{table}\n{total}\n"
+
+
+ROLE_LABELS = {
+    "controller": "responsable de traitement",
+    "joint_controllers": "responsable(s) conjoint(s)",
+    "processors": "sous-traitant(s)",
+    "sub_processors": "sous-traitant(s) ultérieur(s)",
+}
+
+
+def _names(d: Any, ids: list[str]) -> str:
+    return ", ".join(d.names.get(i, i) for i in ids) or "personne"
+
+
+def _fill(text: str, indent: str = "") -> str:
+    return textwrap.fill(text, 92, initial_indent=indent, subsequent_indent=indent)
+
+
+def liability(report: LiabilityReport) -> str:
+    d = report.determination
+    out = [f"{d.file} — traitement {d.treatment} « {d.treatment_name} »"
+           + (f", événement {d.event}" if d.event else "") + f" — au {d.as_of.isoformat()}", ""]
+    if d.bears == "shared":
+        answer = "la charge est partagée entre la commune et Bordeaux Métropole"
+    elif d.bears:
+        answer = f"la charge revient à {d.names.get(d.bears, d.bears)}"
+    else:
+        answer = "aucune règle n'attribue la charge"
+    sentence = f"Entre la commune et la Métropole, {answer}"
+    if d.exonerated:
+        sentence += f" ; exonéré(s) : {_names(d, d.exonerated)}"
+    if d.may_claim_costs:
+        sentence += f" ; peut demander réparation de ses débours : {_names(d, d.may_claim_costs)}"
+    sentence += f". Vis-à-vis de la CNIL et des personnes, répond(ent) : {_names(d, d.answerable)}."
+    out.append(_fill(sentence))
+    if d.event_duty is not None:
+        duty = d.event_duty
+        state = {True: "oui", False: "non", None: "en cours"}[duty["in_time"]]
+        line = (f"Événement : devait agir {_names(d, duty['must_act'])}, au plus tard le {duty['deadline']} ; "
+                f"fait à temps : {state}")
+        if duty["failure_borne_by"]:
+            line += f" ; la défaillance est supportée par {d.names.get(duty['failure_borne_by'], duty['failure_borne_by'])}"
+        out.append(_fill(line + "."))
+    out += ["", "Rôles :"]
+    for key, label in ROLE_LABELS.items():
+        if d.roles.get(key):
+            out.append(f"  - {label} : {_names(d, d.roles[key])}")
+    out += ["", "Raisonnement :"]
+    for n, reason in enumerate(d.reasons, 1):
+        out.append(_fill(f"{n}. {reason.text}"))
+        out.append(f"   ({d.file}:{reason.line} ; {' ; '.join(reason.citations)} ; règle {reason.rule_id})")
+    if d.escalation:
+        out += ["", "En cas de différend :"]
+        out += [f"  {n}. {step}" for n, step in enumerate(d.escalation, 1)]
+    known = clauses()
+    quoted = [known[c] for c in d.clauses if c in known]
+    if quoted:
+        out += ["", "Clauses de l'avenant :"]
+        for clause in quoted:
+            out.append(f"  {clause.id} — {clause.titre} ({clause.source()})")
+            for paragraph in clause.texte.splitlines():
+                out.append(_fill(paragraph, "    ") if paragraph else "")
     return "\n".join(out) + "\n"

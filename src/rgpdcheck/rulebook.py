@@ -1,0 +1,293 @@
+"""The rule core: what a rule is, how rule files load, and the one path by which rules run.
+
+Rules are data: YAML files in `rules/`, one file per family, each declaring its `sorte`
+(the kind of rule it holds) — `audit` (findings), `echeance` (deadlines) or
+`responsabilite` (liability reasons). Every rule has the same common fields (id, title,
+references, description, location, condition); each kind adds its own (a severity and a
+message; a due-date field; a step, a reason and conclusions). docs/regles.md is the
+reference of the language and the checklist for adding a rule.
+
+`run` is the one way any rule kind is evaluated: partition-aware (partition.py), one hit
+per rule and subject fact (the first match in a stable order), with the bound facts and
+the register line of the subject. The audit, the deadlines and the liability
+determination all go through it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from . import engine, packagedata, partition
+from .condition import Condition, compile_condition
+from .errors import RuleFileError
+from .fact_schema import FACT_FIELDS, REGISTER_KINDS, FactSet
+from .loader import Document
+from .vocabulary import Severity
+
+RuleKind = Literal["audit", "echeance", "responsabilite"]
+
+
+class Strict(BaseModel):
+    """Rule files refuse unknown keys: a typo in a rule must not be silently ignored."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class References(Strict):
+    avenant: list[str] = []
+    rgpd: list[str] = []
+    autres: list[str] = []
+
+
+class Location(Strict):
+    """Where a result is located: the fact bound to `alias`, at its `champ` when given."""
+
+    alias: str
+    champ: str | None = None
+
+
+class RuleSpec(Strict):
+    """The fields every rule has, whatever its kind."""
+
+    id: str = Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")
+    titre: str
+    references: References
+    description: str = ""
+    lieu: Location
+    condition: dict[str, list[dict[str, Any]]]
+
+    def templates(self) -> list[str]:
+        """The texts that read the bound facts (`{alias.field}`), checked at load time."""
+        return []
+
+
+class AuditRuleSpec(RuleSpec):
+    """A finding: a severity and a French message."""
+
+    severite: Severity
+    message: str
+
+    def templates(self) -> list[str]:
+        return [self.message]
+
+
+class DeadlineRuleSpec(AuditRuleSpec):
+    """A deadline: also the field of the `lieu` fact holding the due date (ISO)."""
+
+    echeance: str
+
+
+class Roles(Strict):
+    responsable: list[str] = []
+    responsables_conjoints: list[str] = []
+    sous_traitants: list[str] = []
+    sous_traitants_ulterieurs: list[str] = []
+
+
+class Contractual(Strict):
+    rang: int
+    supporte: str
+    exoneres: list[str] = []
+    peut_reclamer: list[str] = []
+
+
+class External(Strict):
+    repondent: list[str] = []
+
+
+class EventDuty(Strict):
+    doit_agir: list[str]
+    echeance: str
+    a_temps: Literal["oui", "non", "en_cours"]
+
+
+class Conclusions(Strict):
+    roles: Roles | None = None
+    contractuel: Contractual | None = None
+    externe: External | None = None
+    evenement: EventDuty | None = None
+    escalade: list[str] = []
+
+
+class LiabilityRuleSpec(RuleSpec):
+    """A step of a liability determination: a reason and what it concludes."""
+
+    etape: int = Field(ge=1)
+    raison: str
+    conclut: Conclusions
+
+    def templates(self) -> list[str]:
+        c = self.conclut
+        out = [self.raison]
+        if c.roles:
+            out += c.roles.responsable + c.roles.responsables_conjoints + c.roles.sous_traitants + c.roles.sous_traitants_ulterieurs
+        if c.contractuel:
+            out += [c.contractuel.supporte, *c.contractuel.exoneres, *c.contractuel.peut_reclamer]
+        if c.externe:
+            out += c.externe.repondent
+        if c.evenement:
+            out += [*c.evenement.doit_agir, c.evenement.echeance]
+        return out + c.escalade
+
+
+SPECS: dict[str, type[RuleSpec]] = {
+    "audit": AuditRuleSpec,
+    "echeance": DeadlineRuleSpec,
+    "responsabilite": LiabilityRuleSpec,
+}
+
+
+class RuleFile(Strict):
+    sorte: RuleKind
+    famille: str
+    titre: str
+    description: str = ""
+    regles: list[dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A loaded rule: its spec, its family, where it was read and its compiled condition."""
+
+    spec: Any  # the RuleSpec subclass of its kind
+    kind: RuleKind
+    family: str
+    family_title: str
+    file: str
+    order: int  # position in the rule files (file by name, then rule), for stable orders
+    condition: Condition
+
+    @property
+    def id(self) -> str:
+        return self.spec.id
+
+    @property
+    def subject_kind(self) -> str:
+        """The kind of fact a result of this rule is about (its `lieu`)."""
+        return self.condition.subject_kind
+
+    @property
+    def per_treatment(self) -> bool:
+        """Whether the rule judges each treatment (else the register as a whole)."""
+        return self.subject_kind not in REGISTER_KINDS
+
+    @property
+    def engine_rule(self) -> engine.EngineRule:
+        return engine.EngineRule(self.id, self.condition.durable, self.condition.join_ends)
+
+    def citations(self) -> list[str]:
+        refs = self.spec.references
+        return [cite_clause(c) for c in refs.avenant] + [f"RGPD {a}" for a in refs.rgpd] + list(refs.autres)
+
+
+def cite_clause(clause: str) -> str:
+    """`V-a/3` -> `Avenant V-a règle d'or n°3`; `V-d/violations` -> `Avenant V-d (violations)`;
+    other clauses -> `Avenant V-e/3`."""
+    if clause.startswith("V-a/"):
+        return f"Avenant V-a règle d'or n°{clause.removeprefix('V-a/')}"
+    head, _, part = clause.partition("/")
+    if part and not part[0].isdigit():  # a named part of a clause: `V-d/violations`
+        return f"Avenant {head} ({part})"
+    return f"Avenant {clause}"
+
+
+def default_rules_dir(module: Path = Path(__file__)) -> Path:
+    """The checkout's `rules/` when the package runs from a source checkout (an editable
+    install, the README's test command), so an edited rule is seen at once; else the copy
+    shipped in the package (a plain `pip install .`)."""
+    checkout = module.resolve().parents[2]
+    if (checkout / "pyproject.toml").is_file() and (checkout / "rules").is_dir():
+        return checkout / "rules"
+    return Path(str(resources.files("rgpdcheck").joinpath("rules")))
+
+
+@cache
+def load_all(directory: Path | None = None) -> tuple[Rule, ...]:
+    """Every rule of every `*.yaml` file under `directory`, in file then rule order."""
+    directory = directory or default_rules_dir()
+    files = sorted(directory.rglob("*.yaml"), key=lambda p: p.relative_to(directory).as_posix())
+    if not files:
+        raise RuleFileError(f"{directory}: aucun fichier de règles trouvé")
+    rules: list[Rule] = []
+    seen: dict[str, str] = {}
+    for path in files:
+        for rule in _load_file(path, len(rules)):
+            if rule.id in seen:
+                raise RuleFileError(f"{path}: règle « {rule.id} » déjà définie dans {seen[rule.id]}")
+            seen[rule.id] = str(path)
+            rules.append(rule)
+    return tuple(rules)
+
+
+def load(kind: RuleKind = "audit", directory: Path | None = None) -> tuple[Rule, ...]:
+    """The rules of one kind, sorted by id."""
+    return tuple(sorted((r for r in load_all(directory) if r.kind == kind), key=lambda r: r.id))
+
+
+def _load_file(path: Path, first: int) -> list[Rule]:
+    try:
+        data = RuleFile.model_validate(packagedata.parse(path.read_text(encoding="utf-8")))
+    except (packagedata.YAMLError, ValidationError) as exc:
+        raise RuleFileError(f"{path}: fichier de règles invalide : {exc}") from None
+    out = []
+    for raw in data.regles:
+        try:
+            spec = SPECS[data.sorte].model_validate(raw)
+        except ValidationError as exc:
+            raise RuleFileError(f"{path}: fichier de règles invalide : {exc}") from None
+        try:
+            condition = compile_condition(spec.condition, spec.lieu.alias, spec.templates())
+            if isinstance(spec, DeadlineRuleSpec) and spec.echeance not in FACT_FIELDS[condition.subject_kind]:
+                raise ValueError(f"échéance : champ « {spec.echeance} » inconnu pour les faits « {condition.subject_kind} »")
+        except ValueError as exc:
+            raise RuleFileError(f"{path}: règle « {spec.id} » : {exc}") from None
+        out.append(Rule(spec, data.sorte, data.famille, data.titre, str(path), first + len(out), condition))
+    return out
+
+
+# -- running rules ---------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Hit:
+    """A rule that holds on one subject fact: the facts bound to its aliases, and the line."""
+
+    rule: Rule
+    subject: str  # id of the fact at the rule's `lieu`
+    bound: dict[str, dict[str, Any]]  # alias -> fact
+    line: int  # the subject's line in the register (at the `lieu`'s field when given)
+
+
+def run(rules: Iterable[Rule], facts: FactSet, document: Document, *, extra: Iterable[dict[str, Any]] = (),
+        treatments: set[str] | None = None, progress: Callable[[int, int], None] | None = None) -> list[Hit]:
+    """Evaluate `rules` on the register's facts (plus `extra` facts that are not in the
+    register, such as a deadline window or a liability question); one hit per rule and
+    subject. `treatments`: only those treatments' results are wanted, so only their facts
+    and the register-wide ones need evaluating (when every rule allows it)."""
+    rules = list(rules)
+    extra = list(extra)
+    by_rule = {r.id: r for r in rules}
+    matches = partition.evaluate(rules, facts, extra=extra, treatments=treatments, progress=progress)
+    by_id = facts.by_id()
+    extra_by_id = {f["id"]: f for f in extra}
+
+    def fact(fact_id: str) -> dict[str, Any]:
+        return extra_by_id.get(fact_id) or by_id[fact_id]
+
+    chosen: dict[tuple[str, str], engine.Match] = {}
+    for match in sorted(matches):
+        chosen.setdefault((match.rule_id, match.fact_id(by_rule[match.rule_id].spec.lieu.alias)), match)
+    hits = []
+    for (rule_id, subject), match in chosen.items():
+        rule = by_rule[rule_id]
+        # an extra fact is located at the register as a whole
+        path = facts.paths.get(subject, ()) + ((rule.spec.lieu.champ,) if rule.spec.lieu.champ else ())
+        hits.append(Hit(rule, subject, {alias: fact(fact_id) for alias, fact_id in match.bindings},
+                        document.line_of(path)))
+    return hits
