@@ -27,6 +27,12 @@ settings.register_profile("long", max_examples=1000, deadline=None,
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
+@pytest.fixture(autouse=True)
+def _no_github_step_summary(monkeypatch):
+    """`--format github` appends to $GITHUB_STEP_SUMMARY: never to the one of a CI running the tests."""
+    monkeypatch.delenv("GITHUB_STEP_SUMMARY", raising=False)
+
+
 @pytest.fixture
 def audit_text(tmp_path):
     """Audit YAML text written to a temporary registre.yaml; return the AuditResult."""

@@ -66,7 +66,7 @@ def treatments(draw, index: int, actors: list[str], joint: tuple[str, ...] = ())
         "justification_minimisation": draw(maybe(st.just("nécessaire à la mission"))),
         "destinataires": draw(maybe(st.lists(st.sampled_from(["service", "trésorerie"]), max_size=2))),
         "transferts_hors_ue": draw(maybe(st.lists(st.fixed_dictionaries(
-            {"pays": st.just("US")}, optional={"garantie": st.sampled_from(["clauses_types", "decision_adequation"])}),
+            {"pays": st.just("US")}, optional={"garantie": st.sampled_from(["clauses_types", "decision_adequation", "regles_entreprise", "derogation_art49"])}),
             max_size=1))),
         "duree_conservation": draw(maybe(st.sampled_from(["P3Y", "P6M"]))),
         "sort_final": draw(maybe(st.sampled_from(["effacement", "anonymisation", "archivage_intermediaire", "archivage_definitif"]))),
@@ -110,7 +110,9 @@ def events(draw, index: int, treatment_ids: list[str]) -> dict:
                        "avis": draw(maybe(st.sampled_from(["favorable", "conforme", "reserve", "defavorable", "en_attente"]))),
                        "preuve_conservee": draw(maybe(st.booleans()))})
     if kind == "step":
-        return {**base, "type": draw(st.sampled_from(STEPS)), "date": when}
+        step = draw(st.sampled_from(STEPS))
+        done_by = draw(maybe(st.sampled_from(["commune", "metropole"]))) if step == "mise_en_oeuvre" else None
+        return _clean({**base, "type": step, "date": when, "par": done_by})
     if kind == "evolution":
         return _clean({**base, "type": kind, "date": when,
                        "nature": draw(maybe(st.sampled_from(["croisement", "nouvelle_extraction"]))),

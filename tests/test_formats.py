@@ -4,8 +4,11 @@ and several --format/--output pairs in one run."""
 from __future__ import annotations
 
 import json
+import shutil
 import xml.etree.ElementTree as ET
+from urllib.parse import unquote
 
+import jsonschema
 import pytest
 from conftest import ROOT, TODAY
 from pydantic import BaseModel
@@ -146,14 +149,18 @@ def test_junit_waived_case_is_skipped(cli):
 
 
 def test_github_annotations(cli):
-    lines = run_format(cli, "github").splitlines()
-    annotations = [line for line in lines if line.startswith("::")]
-    assert len(annotations) == len(FINDINGS)
-    assert sum(a.startswith("::error ") for a in annotations) == sum(f.severity == "erreur" for f in FINDINGS)
-    tardive = next(a for a in annotations if "title=vd-violation-notification-tardive" in a)
-    assert f"file={BRUGES}".replace(":", "%3A") in tardive or f"file={BRUGES}" in tardive
-    assert ",line=" in tardive and "::" in tardive[2:]
-    assert "\n" not in tardive
+    # a register with fewer findings than GitHub's limits: every finding is annotated
+    small = ROOT / "tests" / "rules" / "vc-dpo-non-designe--designe.yaml"
+    findings = [f for f in audit_file(str(small), None, TODAY).findings if f.counted]
+    output = run_format(cli, "github", small)
+    annotations = annotations_of(output)
+    assert 0 < len(annotations) == len(findings) <= 10
+    assert sum(a.startswith("::error ") for a in annotations) == sum(f.severity == "erreur" for f in findings)
+    first = annotations[0]
+    assert f"file={small}".replace(":", "%3A") in first or f"file={small}" in first
+    assert f"title={findings[0].rule_id}" in first or any(f"title={f.rule_id}" in first for f in findings)
+    assert ",line=" in first and "::" in first[2:]
+    assert "non annoté" not in output
 
 
 def test_github_escapes_newlines_and_separators():
@@ -190,3 +197,104 @@ def test_output_never_overwrites_an_audited_register(cli, tmp_path):
     assert result.exit_code == 2
     assert "fichier audité" in result.stderr
     assert register.read_bytes() == BRUGES.read_bytes()
+
+
+# --- SARIF against the official schema, with a path a URI must encode -------------------------
+
+SARIF_SCHEMA = json.loads((ROOT / "tests" / "schemas" / "sarif-schema-2.1.0.json").read_text(encoding="utf-8"))
+BUNDLED = sorted((ROOT / "fixtures").glob("*/registre.yaml"))
+AWKWARD = "mes registres/é/registre.yaml"  # a space and an accent, as a DPO's folders have
+
+
+def official_sarif_errors(document: dict) -> list[str]:
+    checker = jsonschema.FormatChecker()
+    assert "uri-reference" in checker.checkers  # else the format is silently not checked
+    validator = jsonschema.Draft4Validator(SARIF_SCHEMA, format_checker=checker)
+    return [f"{'/'.join(map(str, e.absolute_path))}: {e.message}" for e in validator.iter_errors(document)]
+
+
+def test_official_schema_check_catches_an_unencoded_uri(cli):
+    document = json.loads(run_format(cli, "sarif"))
+    document["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] = AWKWARD
+    assert any("uri-reference" in e for e in official_sarif_errors(document))
+
+
+@pytest.mark.parametrize("register", BUNDLED, ids=lambda p: p.parent.name)
+def test_sarif_of_every_bundled_register_is_valid_against_the_official_schema(register, cli, tmp_path, monkeypatch):
+    target = tmp_path / AWKWARD
+    target.parent.mkdir(parents=True)
+    shutil.copy(register, target)
+    monkeypatch.chdir(tmp_path)
+    document = json.loads(run_format(cli, "sarif", AWKWARD))
+    assert official_sarif_errors(document) == []
+    uris = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in document["runs"][0]["results"]}
+    assert uris <= {"mes%20registres/%C3%A9/registre.yaml"}
+    assert document["runs"][0]["properties"]["registres"][0]["fichier"] == "mes%20registres/%C3%A9/registre.yaml"
+    assert {unquote(u) for u in uris} <= {AWKWARD}
+
+
+def test_sarif_absolute_path_is_a_file_uri(cli, tmp_path):
+    target = tmp_path / AWKWARD
+    target.parent.mkdir(parents=True)
+    shutil.copy(BRUGES, target)
+    document = json.loads(run_format(cli, "sarif", str(target)))
+    assert official_sarif_errors(document) == []
+    uri = document["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+    assert uri == target.as_uri() and uri.endswith("/mes%20registres/%C3%A9/registre.yaml")
+
+
+# --- GitHub: GitHub's limits, and the full list in the step summary ----------------------------
+
+def annotations_of(output: str) -> list[str]:
+    return [line for line in output.splitlines() if line.startswith("::")]
+
+
+def test_github_most_severe_first_within_githubs_limits(cli):
+    from rgpdcheck.formatters.github import MAX_PER_TYPE
+
+    counted = [f for f in FINDINGS if f.counted]
+    assert sum(f.severity == "erreur" for f in counted) > MAX_PER_TYPE  # Bruges makes more than GitHub shows
+    output = run_format(cli, "github")
+    annotations = annotations_of(output)
+    kinds = [a[2:].split(" ", 1)[0] for a in annotations]
+    for kind, severity in (("error", "erreur"), ("warning", "avertissement"), ("notice", "info")):
+        assert kinds.count(kind) == min(MAX_PER_TYPE, sum(f.severity == severity for f in counted))
+    assert kinds == sorted(kinds, key=["error", "warning", "notice"].index)  # the most severe first
+    errors = [a for a in annotations if a.startswith("::error ")]
+    first_lines = sorted(f.line for f in counted if f.severity == "erreur")[:MAX_PER_TYPE]
+    assert [int(a.split(",line=")[1].split(",")[0]) for a in errors] == first_lines
+    left_out = len(counted) - len(annotations)
+    assert f"{left_out} constats non annotés" in output
+    assert "constat(s)" not in output and f"{len(counted)} constats : " in output
+
+
+def test_github_step_summary_is_appended_with_every_finding(cli, tmp_path, monkeypatch):
+    summary_file = tmp_path / "summary.md"
+    summary_file.write_text("## étape précédente\n", encoding="utf-8")
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary_file))
+    output = run_format(cli, "github")
+    run_format(cli, "github")
+    text = summary_file.read_text(encoding="utf-8")
+    assert text.startswith("## étape précédente\n")  # appended, never replaced
+    assert text.count("## Audit RGPD (rgpdcheck)") == 2
+    first = text.split("## Audit RGPD (rgpdcheck)")[1]
+    rows = [line for line in first.splitlines() if line.startswith("| ") and not line.startswith("| gravité")]
+    counted = [f for f in FINDINGS if f.counted]
+    assert len(rows) == len(counted)
+    severities = [row.split(" | ")[0].strip("| ") for row in rows]
+    assert severities == sorted(severities, key=["erreur", "avertissement", "info"].index)
+    late = next(f for f in counted if f.rule_id == "vd-violation-notification-tardive")
+    assert any(f"| {late.line} | `vd-violation-notification-tardive` |" in row for row in rows)
+    assert "la liste complète est dans le résumé de l'étape" in output
+
+
+def test_github_without_step_summary_says_where_the_full_list_is(cli):
+    assert "--format text" in run_format(cli, "github")
+
+
+def test_github_unwritable_step_summary_is_a_warning_not_a_crash(cli, tmp_path, monkeypatch):
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(tmp_path / "absent" / "summary.md"))
+    result = cli("audit", str(BRUGES), "--format", "github")
+    assert result.exit_code == 1
+    assert "impossible d'écrire le résumé de l'étape" in result.stderr and "Traceback" not in result.stderr
+    assert annotations_of(result.stdout)

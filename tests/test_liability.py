@@ -42,8 +42,18 @@ def test_scenario(cli, tmp_path, case):
     assert answer["roles"] == expected["roles"]
     for key in ("bears", "exonerated", "may_claim_costs"):
         assert answer["contractual"][key] == expected["contractual"][key], key
+    if "basis" in expected["contractual"]:
+        assert answer["contractual"]["basis"]["nature"] == expected["contractual"]["basis"]
     assert answer["external"]["answerable"] == expected["external"]["answerable"]
-    assert answer["event_duty"] == expected["event_duty"]
+    duty = answer["event_duty"] and {k: v for k, v in answer["event_duty"].items() if k != "basis"}
+    assert duty == expected["event_duty"]
+    if expected["event_duty"] and "duty_basis" in expected:
+        assert answer["event_duty"]["basis"]["nature"] == expected["duty_basis"]
+    for wanted in expected.get("conclusions", []):
+        found = [c for c in answer["conclusions"] if c["rule"] == wanted["rule"]]
+        assert found, f"no conclusion of {wanted['rule']}"
+        assert found[0]["subject"] == wanted["subject"] and found[0]["bears"] == wanted["bears"]
+        assert found[0]["basis"]["nature"] == wanted["basis"]
     assert [r["rule"] for r in answer["contractual"]["reasons"]] == expected["reasons"]
     assert len(answer["escalation"]) == 3 and "CNIL" in answer["escalation"][-1]
     for reason in answer["contractual"]["reasons"]:

@@ -70,3 +70,38 @@ def test_hook_accepts_a_compliant_register(hook_run):
     result = hook_run(CONFORME)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "Passed" in result.stdout
+
+
+def test_readme_snippet_works_as_written(tmp_path):
+    """The README's `.pre-commit-config.yaml`, with this checkout as the repository's address:
+    valid, and `pre-commit autoupdate` (the README's next command) pins `rev:` to a commit of
+    this repository, which has no version tag to point at."""
+    if shutil.which("git") is None:
+        pytest.fail("git est nécessaire au test du hook pre-commit")
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("### pre-commit"):]
+    snippet = re.search(r"```yaml\n(.*?)```", section, re.S).group(1)
+    (repo_entry,) = yaml.safe_load(snippet)["repos"]
+    assert repo_entry["hooks"] == [{"id": "rgpdcheck"}]
+    assert "pre-commit autoupdate && pre-commit install" in section
+    env = {**os.environ, "PRE_COMMIT_HOME": str(tmp_path / "home"), "GIT_CONFIG_GLOBAL": os.devnull,
+           "GIT_CONFIG_NOSYSTEM": "1"}
+    repo = tmp_path / "registres"
+    subprocess.run(["git", "init", "-q", str(repo)], check=True, env=env)
+    config = repo / ".pre-commit-config.yaml"
+    config.write_text(snippet.replace(repo_entry["repo"], str(ROOT)), encoding="utf-8")
+    checked = subprocess.run(PRE_COMMIT + ["validate-config", str(config)], cwd=repo, env=env,
+                             capture_output=True, text=True, check=False)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    # as written, `rev:` names a branch this repository has (or its clone's origin has)
+    assert any(subprocess.run(["git", "rev-parse", "--verify", "-q", f"{ref}^{{commit}}"], cwd=ROOT,
+                              capture_output=True, check=False).returncode == 0
+               for ref in (repo_entry["rev"], f"origin/{repo_entry['rev']}"))
+    updated = subprocess.run(PRE_COMMIT + ["autoupdate"], cwd=repo, env=env, capture_output=True, text=True,
+                             timeout=300, check=False)
+    assert updated.returncode == 0, updated.stdout + updated.stderr
+    rev = yaml.safe_load(config.read_text(encoding="utf-8"))["repos"][0]["rev"]
+    tags = subprocess.run(["git", "tag"], cwd=ROOT, capture_output=True, text=True, check=True).stdout.split()
+    if not tags:
+        assert re.fullmatch(r"[0-9a-f]{40}", rev), rev
+    assert subprocess.run(["git", "cat-file", "-e", f"{rev}^{{commit}}"], cwd=ROOT, check=False).returncode == 0

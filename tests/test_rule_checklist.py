@@ -20,7 +20,6 @@ NOT_GENERATED = {
     "commentaire": "free text, read by no rule",
     "support": "free text, read by no rule",
     "point_de_depart": "free text, read by no rule",
-    "par": "free text (who referred), read by no rule yet",
     "phase": "read by no rule (the steps are dated events)",
     "public": "free text, read by no rule",
     "participants": "a count read by no rule",

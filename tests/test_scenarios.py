@@ -75,13 +75,19 @@ def test_commune_outside_the_seed_uses_its_contract_block():
 
 def test_same_register_under_bruges_contract_gets_the_delegation_findings(tmp_path):
     """The contract, not the text of the register, decides: with Bruges's options, the same
-    breach handled by the commune itself is a finding."""
+    breach handled by the commune itself is a finding once the treatment is in the delegation's
+    scope (run by the shared service); run by the commune itself, it stays the commune's."""
     text = HORS_SEED.read_text(encoding="utf-8")
     head, _, rest = text.partition("contrat:\n")
     rest = rest.split("date_reference:", 1)[1]
     as_bruges = tmp_path / "registre.yaml"
-    as_bruges.write_text(head.replace("commune: saint-louis-de-montferrand", "commune: bruges")
-                         + "date_reference:" + rest.replace("saint-louis-de-montferrand", "bruges"), encoding="utf-8")
+    bruges_text = (head.replace("commune: saint-louis-de-montferrand", "commune: bruges")
+                   + "date_reference:" + rest.replace("saint-louis-de-montferrand", "bruges"))
+    as_bruges.write_text(bruges_text, encoding="utf-8")
+    rules = {f.rule_id for f in audit_file(str(as_bruges), None, TODAY).findings}
+    assert "vd-violation-geree-par-commune" not in rules  # exploitation: commune, outside the delegation
+    assert "vd-dpo-mutualise-non-designe" in rules
+    assert "exploitation: commune" in bruges_text
+    as_bruges.write_text(bruges_text.replace("exploitation: commune", "exploitation: service_commun"), encoding="utf-8")
     rules = {f.rule_id for f in audit_file(str(as_bruges), None, TODAY).findings}
     assert "vd-violation-geree-par-commune" in rules
-    assert "vd-dpo-mutualise-non-designe" in rules

@@ -268,11 +268,13 @@ def explain(sujet: str) -> None:
 
 
 @main.command()
-def schema() -> None:
+@click.option("--draft", type=click.Choice(["2020-12", "7"]), default="2020-12", show_default=True,
+              help="Version de JSON Schema : 7 pour les éditeurs qui ne lisent pas 2020-12 (yaml-language-server avant 1.20).")
+def schema(draft: str) -> None:
     """Affiche le schéma JSON du registre v1 (pour l'éditeur : « # yaml-language-server: $schema=… »)."""
     from .model import json_schema
 
-    click.echo(json.dumps(json_schema(), ensure_ascii=False, indent=2))
+    click.echo(json.dumps(json_schema(draft), ensure_ascii=False, indent=2))
 
 
 @main.command()

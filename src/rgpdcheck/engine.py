@@ -20,16 +20,32 @@ durable_rules 2.0.28 has traps that silently change answers; each is handled her
 from __future__ import annotations
 
 import copy
+import datetime
 import itertools
 import json
 import os
+import sys
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from durable import engine as _durable
-from durable.engine import durable_rules_engine as _native
+try:
+    from durable import engine as _durable
+    from durable.engine import durable_rules_engine as _native
+except ImportError as exc:  # durable-rules built for Python 3.13 without the README's CPPFLAGS
+    if "PyEval_CallObject" not in str(exc):
+        raise
+    sys.stderr.write("rgpdcheck : durable-rules a été compilé sans la définition que Python 3.13 demande ; "
+                     "réinstallez-le : CPPFLAGS=-DPyEval_CallObject=PyObject_CallObject pip install "
+                     "--no-cache-dir --force-reinstall durable-rules==2.0.28\n")
+    raise SystemExit(2) from None
+
+# durable's clock calls datetime.utcfromtimestamp(0), deprecated since Python 3.12, on every action
+# (43,008 warnings in a test run). A warnings filter cannot silence it under pytest, which puts
+# "always" for DeprecationWarning in front of every test; so the clock is replaced, here only,
+# by the same value computed without the deprecated call (its epoch is naive 1970-01-01).
+_durable._unix_now = lambda: (datetime.datetime.now() - datetime.datetime(1970, 1, 1)).total_seconds()
 
 SENTINEL_ALIAS = "fin_des_faits"
 SENTINEL_KIND = "__fin_des_faits__"

@@ -91,6 +91,7 @@ def build_facts(register: Register) -> FactSet:
     for index, waiver in enumerate(model.derogations):
         out.add("derogation", str(index), ("derogations", index), regle=waiver.regle, tid=waiver.traitement or ABSENT,
                 motif=waiver.motif, jour_fin=day(waiver.jusqu_au))
+    context = _Context(register)
     for index, event in enumerate(model.evenements):
         # A plan (a planned end of retention) is known before the day it plans: it is set
         # aside only when its own `date` (when it was recorded) is after the audit date.
@@ -100,8 +101,57 @@ def build_facts(register: Register) -> FactSet:
             continue
         builder = _EVENT_FACTS.get(event.type)
         if builder:
-            builder(out, event, ("evenements", index), as_of)
+            builder(out, event, ("evenements", index), context)
     return out
+
+
+class _Context:
+    """What event facts read besides the event: the audit date, the treatments, and the dated
+    DPO and DGNSI referrals of each treatment known on that date (for the steps of V-e)."""
+
+    def __init__(self, register: Register):
+        self.as_of = register.as_of
+        self.treatments = {t.id: t for t in register.model.traitements}
+        self.referrals: dict[str, list[tuple[date, str | None]]] = {}
+        self.dgnsi: dict[str, list[date]] = {}
+        for e in register.model.evenements:
+            when = event_date(e)
+            if e.traitement is None or when is None or when > self.as_of:
+                continue
+            if e.type == "saisine_dpo":
+                self.referrals.setdefault(e.traitement, []).append((when, e.avis))
+            elif e.type == "saisine_dgnsi":
+                self.dgnsi.setdefault(e.traitement, []).append(when)
+
+    def referred_by(self, tid: str | None, when: date, opinions: frozenset[str] | None = None) -> str:
+        """oui when the DPO was referred about `tid` on or before `when` (with one of `opinions`)."""
+        return yes_no(any(day <= when and (opinions is None or avis in opinions)
+                          for day, avis in self.referrals.get(tid or "", ())))
+
+    def dgnsi_by(self, tid: str | None, when: date) -> str:
+        return yes_no(any(day <= when for day in self.dgnsi.get(tid or "", ())))
+
+    def step_party(self, e: Any) -> str:
+        """Who did a step of V-e, as the clause names them: the DGNSI's project lead (a
+        Métropole service) for a digital project's steps (V-e/1); the agents running the
+        competition for procurement (V-e/2): the Métropole's when it is the contracting
+        authority; for a go-live, the `par` the event gives, else the commune when it runs the
+        treatment itself (V-e/3 binds « les services communaux ou les services communs »)."""
+        t = self.treatments.get(e.traitement or "")
+        if e.type in ("diagnostic_securite", "validation_projet", "conception_technique"):
+            return vocabulary.METROPOLE
+        if e.type in ("saisine_dgnsi", "redaction_dce"):
+            authority = t.metropole.pouvoir_adjudicateur if t is not None and t.metropole else None
+            return ABSENT if authority is None else (vocabulary.METROPOLE if authority else "commune")
+        if e.type == "mise_en_oeuvre":
+            if e.par:
+                return e.par
+            return "commune" if t is not None and t.exploitation == "commune" else ABSENT
+        return ABSENT
+
+
+# V-e/3: an opinion that allows going ahead (« avis conforme »; a favourable one counts)
+ASSENT = frozenset({"conforme", "favorable"})
 
 
 def _known(value: Any, as_of: date) -> Any:
@@ -118,12 +168,12 @@ def _add_event(out: FactSet, kind: str, e: Any, path: tuple[Any, ...], **values:
             date=event_date(e).isoformat(), **values)
 
 
-def _violation_facts(out: FactSet, e: Any, path: tuple[Any, ...], as_of: date) -> None:
+def _violation_facts(out: FactSet, e: Any, path: tuple[Any, ...], ctx: _Context) -> None:
     if e.detectee_le is None:
         return
     detected = int(e.detectee_le.timestamp())
-    notified = _known(e.notifiee_cnil_le, as_of)
-    informed = _known(e.personnes_informees_le, as_of)
+    notified = _known(e.notifiee_cnil_le, ctx.as_of)
+    informed = _known(e.personnes_informees_le, ctx.as_of)
     _add_event(
         out, "violation", e, path,
         risque=e.risque or ABSENT,
@@ -141,18 +191,18 @@ def _violation_facts(out: FactSet, e: Any, path: tuple[Any, ...], as_of: date) -
     )
 
 
-def _request_facts(out: FactSet, e: Any, path: tuple[Any, ...], as_of: date) -> None:
+def _request_facts(out: FactSet, e: Any, path: tuple[Any, ...], ctx: _Context) -> None:
     if e.recue_le is None:
         return
     months = parameter("delai_reponse_demande_mois")
     limit = add_months(e.recue_le, months)
     extension = e.prolongation
-    extended = (extension is not None and extension.motif and _known(extension.notifiee_le, as_of) is not None
+    extended = (extension is not None and extension.motif and _known(extension.notifiee_le, ctx.as_of) is not None
                 and extension.notifiee_le <= limit)
     if extended:
         # art. 12(3): two further months, when the person was told within the first
         limit = add_months(e.recue_le, months + parameter("prolongation_reponse_demande_mois"))
-    answered = _known(e.repondue_le, as_of)
+    answered = _known(e.repondue_le, ctx.as_of)
     _add_event(
         out, "demande", e, path,
         droit=e.droit or ABSENT,
@@ -166,30 +216,38 @@ def _request_facts(out: FactSet, e: Any, path: tuple[Any, ...], as_of: date) -> 
     )
 
 
-def _inventory_facts(out: FactSet, e: Any, path: tuple[Any, ...], as_of: date) -> None:
+def _inventory_facts(out: FactSet, e: Any, path: tuple[Any, ...], ctx: _Context) -> None:
     delivered = e.remis_le or e.date
     if delivered is None:
         return
     _add_event(out, "etat_des_lieux", e, path, jour_remis=day(delivered), exhaustif=yes_no(e.exhaustif))
 
 
-def _referral_facts(out: FactSet, e: Any, path: tuple[Any, ...], as_of: date) -> None:
+def _referral_facts(out: FactSet, e: Any, path: tuple[Any, ...], ctx: _Context) -> None:
     _add_event(out, "saisine_dpo", e, path, jour=day(event_date(e)), dpo=e.dpo or ABSENT, par=e.par or ABSENT,
                phase=e.phase or ABSENT, avis=e.avis or ABSENT, preuve_conservee=yes_no(e.preuve_conservee))
 
 
-def _step_facts(out: FactSet, e: Any, path: tuple[Any, ...], as_of: date) -> None:
-    _add_event(out, "etape", e, path, jour=day(event_date(e)), etape=e.type)
+def _step_facts(out: FactSet, e: Any, path: tuple[Any, ...], ctx: _Context) -> None:
+    when = event_date(e)
+    t = ctx.treatments.get(e.traitement or "")
+    _add_event(out, "etape", e, path, jour=day(when), etape=e.type,
+               voie=(t.acquisition.voie if t is not None and t.acquisition else None) or ABSENT,
+               par=ctx.step_party(e),
+               saisine_dpo_avant=ctx.referred_by(e.traitement, when),
+               avis_dpo_avant=ctx.referred_by(e.traitement, when, ASSENT),
+               saisine_dgnsi_avant=ctx.dgnsi_by(e.traitement, when))
 
 
-def _evolution_facts(out: FactSet, e: Any, path: tuple[Any, ...], as_of: date) -> None:
+def _evolution_facts(out: FactSet, e: Any, path: tuple[Any, ...], ctx: _Context) -> None:
     _add_event(out, "evolution", e, path, jour=day(event_date(e)), nature=e.nature or ABSENT,
                demandee_par=e.demandee_par or ABSENT, traitee_par=e.traitee_par or ABSENT,
-               processus_standard=yes_no(e.processus_standard))
+               processus_standard=yes_no(e.processus_standard),
+               avis_dpo_avant=ctx.referred_by(e.traitement, event_date(e), ASSENT))
 
 
-def _retention_end_facts(out: FactSet, e: Any, path: tuple[Any, ...], as_of: date) -> None:
-    informed = _known(e.commune_informee_le, as_of)
+def _retention_end_facts(out: FactSet, e: Any, path: tuple[Any, ...], ctx: _Context) -> None:
+    informed = _known(e.commune_informee_le, ctx.as_of)
     planned = e.date_prevue or event_date(e)  # `date` may say when the end was decided
     _add_event(
         out, "fin_conservation", e, path,
@@ -198,20 +256,20 @@ def _retention_end_facts(out: FactSet, e: Any, path: tuple[Any, ...], as_of: dat
         option=e.option or ABSENT,
         commune_informee=yes_no(informed is not None),
         jour_commune_informee=day(informed) if informed else -1,
-        realisee=yes_no(_known(e.realisee_le, as_of) is not None),
+        realisee=yes_no(_known(e.realisee_le, ctx.as_of) is not None),
         acces_restreint=yes_no(e.acces_restreint),
     )
 
 
-def _dated_facts(out: FactSet, e: Any, path: tuple[Any, ...], as_of: date) -> None:
+def _dated_facts(out: FactSet, e: Any, path: tuple[Any, ...], ctx: _Context) -> None:
     _add_event(out, e.type, e, path, jour=day(event_date(e)))
 
 
-def _process_notice_facts(out: FactSet, e: Any, path: tuple[Any, ...], as_of: date) -> None:
+def _process_notice_facts(out: FactSet, e: Any, path: tuple[Any, ...], ctx: _Context) -> None:
     _add_event(out, "notification_processus", e, path, jour=day(event_date(e)), nb_documents=len(e.documents))
 
 
-def _awareness_facts(out: FactSet, e: Any, path: tuple[Any, ...], as_of: date) -> None:
+def _awareness_facts(out: FactSet, e: Any, path: tuple[Any, ...], ctx: _Context) -> None:
     _add_event(out, "sensibilisation", e, path, jour=day(event_date(e)), public=e.public or ABSENT)
 
 

@@ -1,22 +1,27 @@
 """Who bears liability for a treatment or an incident, and on which clause.
 
-The determination is made by rules (`rules/responsabilite/*.yaml`) evaluated in the same
-engine, on the same facts as the audit, plus one `cible` fact naming the treatment (and
-the event) in question. Each rule that holds states conclusions (roles, the contractual
-allocation between the commune and the Métropole with a rank, who answers externally,
-the duty attached to an event, the escalation path) and a reason quoting the facts it
-read. This module only composes them:
+The determination is made by rules (`rules/responsabilite/*.yaml`) evaluated through the
+rule core on the register's facts plus one `cible` fact naming the question. Each rule that
+holds gives a reason quoting the facts it read and may conclude: roles (V-c), who answers
+externally, the duty an event triggered (who had to act, by when, in time or not), and who
+bears the burden between the parties on one *subject* — the treatment (its inherited state
+V-k, its creation path V-e/V-j, its evolutions, its roles V-c), an event (V-d), a provider.
+This module only composes them, by subject, never by a global order of clauses:
 
-- roles, external answerability, citations: the union of the conclusions;
-- contractual allocation: the conclusions of the highest rank win (an exception written
-  in the avenant outranks the general case it derogates from); two different bearers at
-  that rank make it "shared";
-- reasons: in the order the reasoning uses them (its `etape`, then the rule file order).
+- on each subject, a conclusion that another one sets aside (`deroge_a`: the special rule
+  over the general one, an exception over its rule) drops out, and the composed answer lists
+  which rule set it aside; two standing conclusions with different bearers make it shared,
+  an interpretation;
+- an event's failure is borne by the party that had to act (C. civ. art. 1231-1), on the
+  basis of the rules that named the duty (an interpretation as soon as one of them is);
+- the question decides which subject answers `contractual`: the event's when it was not
+  handled in time, else the treatment's;
+- reasons come in the order the reasoning uses them (`etape`, then the rule file order).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import partial
 from typing import Any
@@ -32,6 +37,51 @@ from .validate import Register
 NO_EVENT = "__aucun__"
 SHARED = "partage"
 EVENT_TYPES = ("violation", "demande_droit")
+
+
+TEXT, INTERPRETATION = "texte", "interpretation"
+
+
+@dataclass(frozen=True)
+class Basis:
+    """The basis of a conclusion: the clause's literal effect, or an interpretation and the
+    principle that decides it; `rules`: the rules it rests on."""
+
+    nature: str
+    principle: str
+    rules: tuple[str, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"nature": self.nature, "principle": self.principle or None, "rules": list(self.rules)}
+
+
+def _weakest(bases: list[Basis]) -> Basis:
+    """A conclusion drawn from several premises is an interpretation if one of them is."""
+    rules = tuple(dict.fromkeys(r for b in bases for r in b.rules))
+    readings = [b.principle for b in bases if b.nature == INTERPRETATION]
+    if readings:
+        return Basis(INTERPRETATION, " ; ".join(dict.fromkeys(readings)), rules)
+    return Basis(TEXT, "", rules)
+
+
+@dataclass(frozen=True)
+class Conclusion:
+    """Who bears the burden on one subject, according to one rule."""
+
+    rule_id: str
+    subject: str  # traitement | evenement | prestataire
+    bears: str
+    exonerated: tuple[str, ...]
+    may_claim_costs: tuple[str, ...]
+    basis: Basis
+    sets_aside: frozenset[str]
+    citations: tuple[str, ...]
+    set_aside_by: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"subject": self.subject, "rule": self.rule_id, "bears": self.bears, "exonerated": list(self.exonerated),
+                "may_claim_costs": list(self.may_claim_costs), "basis": self.basis.to_dict(),
+                "set_aside_by": list(self.set_aside_by)}
 
 
 @dataclass(frozen=True)
@@ -62,6 +112,9 @@ class Determination:
     external_citations: list[str] = field(default_factory=list)
     escalation: list[str] = field(default_factory=list)
     event_duty: dict[str, Any] | None = None
+    subject: str | None = None  # the subject that answers `contractual`
+    basis: Basis | None = None
+    conclusions: list[Conclusion] = field(default_factory=list)
     clauses: list[str] = field(default_factory=list)  # clause ids cited, for the text output
     names: dict[str, str] = field(default_factory=dict)  # actor id -> name, for the text output
 
@@ -76,6 +129,9 @@ class Determination:
                 "exonerated": self.exonerated,
                 "may_claim_costs": self.may_claim_costs,
                 "citations": self.contractual_citations,
+                "subject": self.subject,
+                "basis": self.basis.to_dict() if self.basis else None,
+                "set_aside": [{"rule": c.rule_id, "by": list(c.set_aside_by)} for c in self.conclusions if c.set_aside_by],
                 "reasons": [
                     {"rule": r.rule_id, "text": r.text, "fact": r.fact, "line": r.line, "citations": list(r.citations)}
                     for r in self.reasons
@@ -83,6 +139,7 @@ class Determination:
             },
             "external": {"answerable": self.answerable, "citations": self.external_citations},
             "event_duty": self.event_duty,
+            "conclusions": [c.to_dict() for c in self.conclusions],
             "escalation": self.escalation,
         }
 
@@ -145,7 +202,9 @@ def determine(register: Register, treatment: str | None, event: str | None,
     commune = register.model.commune
     out.names = {**register.actor_names(), "shared": "partagée"}
     roles: dict[str, list[str]] = {"controller": [], "joint_controllers": [], "processors": [], "sub_processors": []}
-    contractual: list[tuple[int, str, list[str], list[str]]] = []
+    conclusions: list[Conclusion] = []
+    duty: dict[str, Any] = {"must_act": [], "deadline": None, "in_time": None}
+    duty_bases: list[Basis] = []
     for hit in sorted(hits, key=lambda h: (h.rule.spec.etape, h.rule.order, h.subject)):
         rule = hit.rule
         fill = partial(_fill, hit.bound, commune)
@@ -159,28 +218,61 @@ def determine(register: Register, treatment: str | None, event: str | None,
                 _extend(roles[key], [fill(v) for v in values])
         if c.contractuel:
             k = c.contractuel
-            contractual.append((k.rang, fill(k.supporte), [fill(v) for v in k.exoneres], [fill(v) for v in k.peut_reclamer]))
-            _extend(out.contractual_citations, list(citations))
+            bearer = fill(k.supporte)
+            conclusions.append(Conclusion(
+                rule.id, k.sujet, "shared" if bearer == SHARED else bearer, tuple(fill(v) for v in k.exoneres),
+                tuple(fill(v) for v in k.peut_reclamer), Basis(k.fondement.nature, k.fondement.principe, (rule.id,)),
+                frozenset(k.deroge_a), citations))
         if c.externe:
             _extend(out.answerable, [fill(v) for v in c.externe.repondent])
             _extend(out.external_citations, list(citations))
         if c.evenement:
             e = c.evenement
-            out.event_duty = {"must_act": [fill(v) for v in e.doit_agir], "deadline": fill(e.echeance),
-                              "in_time": {"oui": True, "non": False, "en_cours": None}[e.a_temps]}
+            _extend(duty["must_act"], [fill(v) for v in e.doit_agir])
+            if e.echeance:
+                duty["deadline"] = fill(e.echeance)
+            if e.a_temps:
+                duty["in_time"] = {"oui": True, "non": False, "en_cours": None}[e.a_temps]
+            if e.fondement:
+                duty_bases.append(Basis(e.fondement.nature, e.fondement.principe, (rule.id,)))
         _extend(out.escalation, [" ".join(fill(v).split()) for v in c.escalade])
     out.roles = roles
-    if contractual:
-        top = max(rank for rank, *_ in contractual)
-        winners = [entry for entry in contractual if entry[0] == top]
-        bearers = {bearer for _, bearer, _, _ in winners}
-        out.bears = "shared" if len(bearers) > 1 or SHARED in bearers else bearers.pop()
-        for _, _, exonerated, claim in winners:
-            _extend(out.exonerated, exonerated)
-            _extend(out.may_claim_costs, claim)
-    if out.event_duty is not None:
-        out.event_duty["failure_borne_by"] = None if out.event_duty["in_time"] is not False else out.bears
+    out.conclusions = [replace(k, set_aside_by=tuple(o.rule_id for o in conclusions
+                                                     if o.subject == k.subject and k.rule_id in o.sets_aside))
+                       for k in conclusions]
+    answer = _compose([k for k in out.conclusions if k.subject == "traitement" and not k.set_aside_by])
+    if event is not None and (duty["must_act"] or duty["deadline"]):
+        duty["failure_borne_by"] = None
+        basis = _weakest(duty_bases) if duty_bases else None
+        duty["basis"] = basis.to_dict() if basis else None
+        if duty["in_time"] is False and duty["must_act"]:
+            bearer = duty["must_act"][0] if len(duty["must_act"]) == 1 else "shared"
+            duty["failure_borne_by"] = bearer
+            answer = ("evenement", bearer, [], [], basis, [c for r in out.reasons if r.rule_id in (basis.rules if basis else ())
+                                                           for c in r.citations])
+        out.event_duty = duty
+    if answer is not None:
+        out.subject, out.bears, exonerated, claim, out.basis, citations = answer
+        _extend(out.exonerated, list(exonerated))
+        _extend(out.may_claim_costs, list(claim))
+        _extend(out.contractual_citations, list(citations))
     return out
+
+
+def _compose(standing: list[Conclusion]) -> tuple[str, str, list[str], list[str], Basis, list[str]] | None:
+    """The treatment's allocation from the conclusions that stand on it."""
+    if not standing:
+        return None
+    bearers = list(dict.fromkeys(k.bears for k in standing))
+    citations = [c for k in standing for c in k.citations]
+    if len(bearers) == 1:
+        exonerated = [v for k in standing for v in k.exonerated]
+        claim = [v for k in standing for v in k.may_claim_costs]
+        return "traitement", bearers[0], exonerated, claim, _weakest([k.basis for k in standing]), citations
+    principle = ("plusieurs clauses attribuent la charge à des parties différentes sans que l'une écarte l'autre : "
+                 "chacune supporte la part qui lui revient")
+    basis = _weakest([k.basis for k in standing] + [Basis(INTERPRETATION, principle, ())])
+    return "traitement", "shared", [], [], basis, citations
 
 
 def _fill(bound: dict[str, dict[str, Any]], commune: str, template: str) -> str:

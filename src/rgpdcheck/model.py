@@ -251,6 +251,8 @@ class RedactionDce(_Evenement):
 
 class MiseEnOeuvre(_Evenement):
     type: Literal["mise_en_oeuvre"]
+    # who put it in place (V-e/3): the commune's own services or the common services (BM)
+    par: Literal["commune", "metropole"] | None = None
 
 
 class Evolution(_Evenement):
@@ -374,12 +376,10 @@ class Registre(_Model):
     derogations: Liste[Derogation] = []
 
 
-def json_schema() -> dict[str, Any]:
-    """The JSON Schema of a register v1, from the models (what editors use to complete)."""
-    schema = Registre.model_json_schema(mode="validation")
-    return {
-        "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "title": "Registre rgpdcheck v1",
-        "description": "Registre des traitements d'une commune mutualisée avec Bordeaux Métropole (format v1).",
-        **{k: v for k, v in schema.items() if k not in ("title", "description")},
-    }
+def json_schema(draft: str = "2020-12") -> dict[str, Any]:
+    """The JSON Schema of a register v1, from the models (what editors use to complete).
+
+    Titles and descriptions come from `data/champs.yaml` (see schema.py)."""
+    from .schema import json_schema as titled
+
+    return titled(draft)

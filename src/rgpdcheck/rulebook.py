@@ -91,11 +91,27 @@ class Roles(Strict):
     sous_traitants_ulterieurs: list[str] = []
 
 
+class Basis(Strict):
+    """Whether a conclusion is the clause's literal effect or an interpretation, and then the
+    principle that decides it (spec: reading.md)."""
+
+    nature: Literal["texte", "interpretation"]
+    principe: str = ""
+
+
 class Contractual(Strict):
-    rang: int
+    """Who bears the burden between the parties, on one subject of the question: the
+    treatment (its inherited state, its creation path, its evolutions, its roles), an event
+    (the duty it triggered), or a provider. A conclusion may set aside others on the same
+    subject (`deroge_a`: the special rule over the general one, an exception over its rule);
+    its reason says why."""
+
+    sujet: Literal["traitement", "evenement", "prestataire"]
     supporte: str
     exoneres: list[str] = []
     peut_reclamer: list[str] = []
+    fondement: Basis
+    deroge_a: list[str] = []
 
 
 class External(Strict):
@@ -103,9 +119,13 @@ class External(Strict):
 
 
 class EventDuty(Strict):
-    doit_agir: list[str]
-    echeance: str
-    a_temps: Literal["oui", "non", "en_cours"]
+    """The duty an event triggered: who had to act (one rule) and by when, and whether it was
+    done in time (the same rule, or another one reading the dates)."""
+
+    doit_agir: list[str] = []
+    echeance: str | None = None
+    a_temps: Literal["oui", "non", "en_cours"] | None = None
+    fondement: Basis | None = None
 
 
 class Conclusions(Strict):
@@ -133,7 +153,7 @@ class LiabilityRuleSpec(RuleSpec):
         if c.externe:
             out += c.externe.repondent
         if c.evenement:
-            out += [*c.evenement.doit_agir, c.evenement.echeance]
+            out += [*c.evenement.doit_agir, *([c.evenement.echeance] if c.evenement.echeance else [])]
         return out + c.escalade
 
 

@@ -90,6 +90,18 @@ def _clean_loc(loc: tuple[Any, ...]) -> tuple[Any, ...]:
     return tuple(p for p in loc if not (isinstance(p, str) and "[" in p))
 
 
+def _document_path(loc: tuple[Any, ...]) -> tuple[Any, ...]:
+    """The path of `loc` in the document: without the event type pydantic inserts.
+
+    The event union is discriminated by `type`, so pydantic reports a field of an
+    event at `("evenements", 3, "saisine_dpo", "avis")`; the file has it at
+    `("evenements", 3, "avis")`.
+    """
+    if len(loc) > 2 and loc[0] == "evenements" and isinstance(loc[1], int) and loc[2] in _EVENT_CLASSES:
+        return loc[:2] + loc[3:]
+    return loc
+
+
 def _model_at(loc: tuple[Any, ...]) -> type[BaseModel] | None:
     """The model class that holds the mapping at `loc` (for key suggestions)."""
     current: Any = Registre
@@ -127,16 +139,19 @@ def _describe(loc: tuple[Any, ...]) -> str:
 
 def _translate(error: Any, document: Document) -> InputError:
     kind = error["type"]
-    loc = _clean_loc(tuple(error["loc"]))
+    tagged = _clean_loc(tuple(error["loc"]))  # keeps the event type, to find the event's model
+    loc = _document_path(tagged)
     if kind not in ("missing", "extra_forbidden"):
         while loc and loc not in document.lines:  # a value error points at a value in the file
             loc = loc[:-1]
     ctx = error.get("ctx") or {}
     value = error.get("input")
     field = _describe(loc)
+    if kind == "union_tag_invalid" and loc + ("type",) in document.lines:
+        loc = loc + ("type",)  # the event's `type:` line, wherever it is in the event
     line = document.line_of(loc)
     if kind == "extra_forbidden":
-        owner = _model_at(loc[:-1])
+        owner = _model_at(tagged[:-1])
         allowed = sorted(owner.model_fields) if owner else []
         close = difflib.get_close_matches(str(loc[-1]), allowed, n=1, cutoff=0.6)
         hint = f" ; vouliez-vous dire « {close[0]} » ?" if close else (f" ; clés permises : {', '.join(allowed)}" if allowed else "")

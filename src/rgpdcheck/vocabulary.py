@@ -93,6 +93,7 @@ LABELS: dict[str, dict[object, str]] = {
                "nouvelle_fonctionnalite": "nouvelle fonctionnalité", "nouveau_destinataire": "nouveau destinataire",
                "nouvelle_finalite": "nouvelle finalité"},
     "traitee_par": _PARTY,
+    "par": {"commune": "les services de la commune", "metropole": "les services communs (Bordeaux Métropole)"},
     "geree_par": _PARTY,
     "risque": {"faible": "faible", "risque": "risque", "eleve": "élevé"},
     "droit": {"information": "droit à l'information", "acces": "droit d'accès", "rectification": "droit de rectification",

@@ -1,12 +1,15 @@
 """HTML report for the DPO, the DGS and the élus: one self-contained file, in French.
 
 No network and no external asset: the style sheet and the chart (inline SVG) are in the
-page, and the only script opens the clause texts before printing. The same results give
-the same bytes (no generation time in the page).
+page, and there is no script. Each clause's text is quoted once, in an appendix that every
+finding citing it links to (a clause cited by nine findings used to be printed nine
+times); the treatment table links to each treatment's findings. The same results give the
+same bytes (no generation time in the page).
 """
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from html import escape
 from itertools import groupby
@@ -14,6 +17,7 @@ from itertools import groupby
 from .. import __version__
 from ..audit import AuditResult, summary
 from ..catalogue import clauses_of_rule
+from ..clauses import Clause, clauses
 from ..findings import Finding
 from ..reports import AuditReport, DeadlineReport
 from ..rulebook import Rule
@@ -30,8 +34,8 @@ body { font: 15px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, "Liberation
 h1 { font-size: 26px; margin: 0 0 4px; } h2 { font-size: 20px; margin: 28px 0 10px; border-bottom: 2px solid #ddd; }
 h3 { font-size: 16px; margin: 18px 0 6px; }
 .meta { color: var(--gris); margin: 0 0 16px; }
-.cartes { display: flex; gap: 12px; flex-wrap: wrap; }
-.carte { border: 1px solid #ddd; border-radius: 8px; padding: 10px 16px; min-width: 150px; }
+.cartes { display: grid; grid-template-columns: repeat(5, minmax(0, 1fr)); gap: 12px; }
+.carte { border: 1px solid #ddd; border-radius: 8px; padding: 10px 14px; }
 .carte .n { font-size: 28px; font-weight: 700; display: block; }
 .carte.erreur .n { color: var(--erreur); } .carte.avertissement .n { color: var(--avertissement); }
 .carte.info .n { color: var(--info); }
@@ -49,22 +53,30 @@ th { background: #f5f5f5; }
 .badge.info { background: var(--info); }
 .regle { font-family: ui-monospace, "DejaVu Sans Mono", monospace; font-size: 13px; color: var(--gris); }
 .refs { color: var(--gris); font-size: 13px; }
+.constat p { margin: 4px 0; }
+a { color: var(--info); }
+.clause { margin: 12px 0; break-inside: auto; }
+.clause h3 { margin: 0 0 4px; }
 blockquote { margin: 6px 0; padding: 6px 12px; border-left: 3px solid #bbb; background: #fff; white-space: pre-line;
              font-size: 13px; }
-summary { cursor: pointer; color: var(--info); font-size: 13px; }
 footer { margin-top: 32px; color: var(--gris); font-size: 12px; }
+@media (max-width: 700px) { .cartes { grid-template-columns: repeat(2, minmax(0, 1fr)); } }
 @media print {
-  body { max-width: none; padding: 0; font-size: 11pt; }
-  h2 { break-after: avoid; } tr, .constat { break-inside: avoid; }
-  summary { display: none; }
-  details::details-content { content-visibility: visible; display: block; }
+  @page { margin: 14mm 12mm; }
+  body { max-width: none; padding: 0; font-size: 10pt; line-height: 1.35; }
+  h1 { font-size: 18pt; } h2 { font-size: 14pt; margin: 16px 0 6px; break-after: avoid; }
+  h3 { font-size: 11pt; margin: 10px 0 4px; break-after: avoid; }
+  tr, .constat { break-inside: avoid; }
+  th, td { padding: 3px 6px; }
+  .constat { margin: 6px 0; padding: 4px 10px; }
+  .carte { border-color: #999; padding: 6px 10px; } .carte .n { font-size: 20pt; }
+  blockquote { font-size: 9pt; padding: 4px 10px; }
   a { color: inherit; text-decoration: none; }
-  .carte { border-color: #999; }
+  .graphique svg { max-height: 70mm; }
+  .annexe .clauses { columns: 2; column-gap: 8mm; }
+  .annexe blockquote { font-size: 8.5pt; line-height: 1.3; }
 }
 """
-
-# Opens every clause text before printing (browsers print closed <details> closed).
-_SCRIPT = "addEventListener('beforeprint',()=>document.querySelectorAll('details').forEach(d=>d.open=true));"
 
 
 def audit(report: AuditReport) -> str:
@@ -77,6 +89,7 @@ def audit(report: AuditReport) -> str:
         body += [f"<h1>{escape(title)}</h1>", _cards(results)]
     for index, result in enumerate(results, 1):
         body.append(_register(result, index, by_id, families, heading="h1" if len(results) == 1 else "h2"))
+    body.append(_appendix(results, by_id))
     totals = summary(results)
     return "\n".join([
         "<!DOCTYPE html>",
@@ -86,7 +99,6 @@ def audit(report: AuditReport) -> str:
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f"<title>{escape(title)}</title>",
         f"<style>{_CSS}</style>",
-        f"<script>{_SCRIPT}</script>",
         "</head>",
         (f'<body data-constats="{totals["findings"]}" data-erreurs="{totals["by_severity"]["erreur"]}" '
          f'data-avertissements="{totals["by_severity"]["avertissement"]}" data-infos="{totals["by_severity"]["info"]}" '
@@ -118,14 +130,22 @@ def _plural(n: int, severity: str) -> str:
     return f"{n} {one if n == 1 else many}"
 
 
+def _n(n: int, one: str, many: str) -> str:
+    """`1 constat`, `2 constats`; 0 takes the singular in French (« 0 constat »)."""
+    return f"{n} {one if n <= 1 else many}"
+
+
 def _cards(results: list[AuditResult]) -> str:
     totals = summary(results)
     by = totals["by_severity"]
     cards = [f'<div class="carte {s}"><span class="n" data-gravite="{s}">{by[s]}</span>'
              f"{escape(SEVERITY_LABELS[s][1 if by[s] != 1 else 0])}</div>" for s in SEVERITY_RANK]
-    cards.append(f'<div class="carte"><span class="n" data-derogations>{totals["waived"]}</span>'
-                 "constat(s) couvert(s) par une dérogation</div>")
-    cards.append(f'<div class="carte"><span class="n">{totals["treatments"]}</span>traitement(s) audité(s)</div>')
+    waived = totals["waived"]
+    cards.append(f'<div class="carte"><span class="n" data-derogations>{waived}</span>'
+                 f"{'constat couvert' if waived <= 1 else 'constats couverts'} par une dérogation</div>")
+    audited = totals["treatments"]
+    cards.append(f'<div class="carte"><span class="n">{audited}</span>'
+                 f"{'traitement audité' if audited <= 1 else 'traitements audités'}</div>")
     return '<section class="cartes" aria-label="Résumé">' + "".join(cards) + "</section>"
 
 
@@ -135,15 +155,16 @@ def _register(result: AuditResult, index: int, rules: dict[str, Rule], families:
     out = [f'<section class="registre" id="registre-{index}">',
            f"<{heading}>Audit RGPD du registre de {escape(name)}</{heading}>",
            (f'<p class="meta">Registre <code>{escape(result.file)}</code> — état au '
-            f"{escape(_french_date(result.as_of))} — {result.treatments} traitement(s) audité(s)</p>")]
+            f"{escape(_french_date(result.as_of))} — {_n(result.treatments, 'traitement audité', 'traitements audités')}</p>")]
     aside = result.set_aside
     if aside.get("traitements") or aside.get("evenements"):
-        out.append(f'<p class="meta">Écartés car postérieurs à la date d\'audit : {aside.get("traitements", 0)} '
-                   f'traitement(s), {aside.get("evenements", 0)} événement(s).</p>')
+        out.append(f'<p class="meta">Écartés car postérieurs à la date d\'audit : '
+                   f'{_n(aside.get("traitements", 0), "traitement", "traitements")}, '
+                   f'{_n(aside.get("evenements", 0), "événement", "événements")}.</p>')
     out.append(_cards([result]))
     counted = [f for f in result.findings if f.counted]
     out.append(_chart(counted, families))
-    out.append(_treatments(result, counted))
+    out.append(_treatments(result, counted, index))
     out.append("<h2>Constats</h2>")
     if not counted:
         out.append('<p class="statut conforme">Aucun constat : le registre ne montre aucun écart aux règles vérifiées.</p>')
@@ -151,7 +172,8 @@ def _register(result: AuditResult, index: int, rules: dict[str, Rule], families:
     names = dict(result.treatment_names)
     for treatment, group in groupby(keyed, key=lambda f: f.treatment):
         label = f"Traitement {treatment} — {names.get(treatment, '')}" if treatment else "Registre (constats généraux)"
-        out.append(f"<h3>{escape(label.rstrip(' —'))}</h3>")
+        anchor = f' id="{_treatment_anchor(index, treatment)}"' if treatment else ""
+        out.append(f"<h3{anchor}>{escape(label.rstrip(' —'))}</h3>")
         out += [_finding(f, rules.get(f.rule_id)) for f in group]
     waived = [f for f in result.findings if not f.counted]
     if waived:
@@ -192,19 +214,32 @@ def _chart(findings: list[Finding], families: list[tuple[str, str]]) -> str:
     return '<h2>Constats par famille de clauses</h2>\n<figure class="graphique">' + "".join(parts) + "</figure>"
 
 
-def _treatments(result: AuditResult, findings: list[Finding]) -> str:
+def _treatments(result: AuditResult, findings: list[Finding], index: int) -> str:
     per = Counter((f.treatment, f.severity) for f in findings)
     rows = []
     for tid, name in result.treatment_names:
         found = [(s, per[(tid, s)]) for s in SEVERITY_RANK if per[(tid, s)]]
         if found:
             worst = found[0][0]
-            status = f'<span class="statut {worst}">' + ", ".join(_plural(n, s) for s, n in found) + "</span>"
+            status = (f'<a href="#{_treatment_anchor(index, tid)}" class="statut {worst}">'
+                      + ", ".join(_plural(n, s) for s, n in found) + "</a>")
         else:
             status = '<span class="statut conforme">conforme</span>'
         rows.append(f"<tr><td><code>{escape(tid)}</code></td><td>{escape(name)}</td><td>{status}</td></tr>")
     return ("<h2>Traitements</h2>\n<table><thead><tr><th>identifiant</th><th>traitement</th><th>état</th></tr></thead>"
             f"<tbody>{''.join(rows)}</tbody></table>")
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_-]+", "-", text).strip("-")
+
+
+def _treatment_anchor(index: int, treatment: str) -> str:
+    return f"constats-{index}-{_slug(treatment)}"
+
+
+def _clause_anchor(clause: Clause) -> str:
+    return f"clause-{_slug(clause.id)}"
 
 
 def _finding(finding: Finding, rule: Rule | None) -> str:
@@ -214,17 +249,44 @@ def _finding(finding: Finding, rule: Rule | None) -> str:
            (f'<div><span class="badge {finding.severity}">{escape(SEVERITY_LABELS[finding.severity][0])}</span> '
             f"<strong>{escape(finding.title)}</strong> "
             f'<span class="regle">{escape(finding.rule_id)}</span></div>'),
-           f"<p>{escape(finding.message)}</p>",
-           f'<p class="refs">Ligne {finding.line} du registre — ' + " ; ".join(escape(c) for c in finding.citations) + "</p>"]
+           f"<p>{escape(finding.message)}</p>"]
+    refs = f"Ligne {finding.line} du registre — " + " ; ".join(escape(c) for c in finding.citations)
+    cited = clauses_of_rule(rule) if rule else []
+    if cited:  # the texts are in the appendix, once for all the findings citing them
+        refs += (f" — {'texte de la clause' if len(cited) == 1 else 'textes des clauses'} en annexe : "
+                 + ", ".join(f'<a href="#{_clause_anchor(c)}">{escape(c.id)}</a>' for c in cited))
+    out.append(f'<p class="refs">{refs}</p>')
     if waived:
         out.append(f'<p class="refs">Dérogation jusqu\'au {escape(_french_date(finding.waiver.jusqu_au))} : '
                    f"{escape(finding.waiver.motif)}</p>")
-    for clause in clauses_of_rule(rule) if rule else []:
-        out.append(f"<details><summary>Texte de la clause {escape(clause.id)} — {escape(clause.titre)}</summary>"
-                   f"<blockquote>{escape(clause.texte)}</blockquote>"
-                   f'<p class="refs">({escape(clause.source())})</p></details>')
     out.append("</article>")
     return "\n".join(out)
+
+
+def _appendix(results: list[AuditResult], rules: dict[str, Rule]) -> str:
+    """The text of every clause cited by a finding, once, in the avenant's order."""
+    cited = {c.id for r in results for f in r.findings if f.rule_id in rules for c in clauses_of_rule(rules[f.rule_id])}
+    if not cited:
+        return ""
+    out = ['<section class="annexe" id="clauses">', "<h2>Annexe : texte des clauses citées</h2>",
+           '<p class="meta">Extraits de l\'avenant RGPD (délibération 2018-297 de Bordeaux Métropole, section V), '
+           "dans l'ordre de l'avenant.</p>"]
+    out.append('<div class="clauses">')
+    for clause in clauses().values():
+        if clause.id in cited:
+            out.append(f'<article class="clause" id="{_clause_anchor(clause)}">'
+                       f"<h3>{escape(clause.id)} — {escape(clause.titre)}</h3>"
+                       f"<blockquote>{escape(clause.texte)}</blockquote>"
+                       f'<p class="refs">({escape(_source(clause))})</p></article>')
+    out.append("</div>")
+    out.append("</section>")
+    return "\n".join(out)
+
+
+def _source(clause: Clause) -> str:
+    """`source : document d'origine, lignes 473-496` (« ligne 12 » for one line)."""
+    one = len(clause.lignes) == 1 and "-" not in clause.lignes[0]
+    return f"source : document d'origine, {'ligne' if one else 'lignes'} " + ", ".join(clause.lignes)
 
 
 _MONTHS = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",

@@ -13,6 +13,7 @@ import hashlib
 import json
 from pathlib import Path, PurePath
 from typing import Any
+from urllib.parse import quote
 
 from .. import __version__
 from ..catalogue import clauses_of_rule
@@ -26,11 +27,14 @@ FINGERPRINT = "rgpdcheck/v1"
 
 
 def artifact_uri(path: str) -> str:
-    """A relative path stays relative (GitHub resolves it from the repository root)."""
+    """The path as a URI reference: percent-encoded UTF-8 (a space, an accent).
+
+    A relative path stays relative (GitHub resolves it from the repository root).
+    """
     pure = PurePath(path)
     if pure.is_absolute():
         return Path(path).as_uri()
-    return pure.as_posix()
+    return quote(pure.as_posix(), safe="/")
 
 
 def fingerprint(finding: Finding) -> str:

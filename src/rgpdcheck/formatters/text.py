@@ -94,6 +94,12 @@ def _fill(text: str, indent: str = "") -> str:
     return textwrap.fill(text, 92, initial_indent=indent, subsequent_indent=indent)
 
 
+def _basis(basis: Any) -> str:
+    if basis.nature == "texte":
+        return "le texte de la clause"
+    return f"interprétation — {basis.principle}"
+
+
 def liability(report: LiabilityReport) -> str:
     d = report.determination
     out = [f"{d.file} — traitement {d.treatment} « {d.treatment_name} »"
@@ -111,6 +117,9 @@ def liability(report: LiabilityReport) -> str:
         sentence += f" ; peut demander réparation de ses débours : {_names(d, d.may_claim_costs)}"
     sentence += f". Vis-à-vis de la CNIL et des personnes, répond(ent) : {_names(d, d.answerable)}."
     out.append(_fill(sentence))
+    if d.basis is not None:
+        subject = "l'événement" if d.subject == "evenement" else "le traitement"
+        out.append(_fill(f"Fondement (sur {subject}) : {_basis(d.basis)}."))
     if d.event_duty is not None:
         duty = d.event_duty
         state = {True: "oui", False: "non", None: "en cours"}[duty["in_time"]]
@@ -119,6 +128,16 @@ def liability(report: LiabilityReport) -> str:
         if duty["failure_borne_by"]:
             line += f" ; la défaillance est supportée par {d.names.get(duty['failure_borne_by'], duty['failure_borne_by'])}"
         out.append(_fill(line + "."))
+    others = [c for c in d.conclusions if c.subject == "prestataire" or c.set_aside_by]
+    if others:
+        out += ["", "Autres conclusions :"]
+        for c in others:
+            if c.set_aside_by:
+                out.append(_fill(f"- règle {c.rule_id} (charge : {d.names.get(c.bears, c.bears)}) écartée par "
+                                 f"{', '.join(c.set_aside_by)}, qui la précise ou y déroge sur le même sujet.", "  "))
+            else:
+                out.append(_fill(f"- prestataire : {d.names.get(c.bears, c.bears)} répond de ce que le prestataire a "
+                                 f"causé ({_basis(c.basis)}) ; règle {c.rule_id}.", "  "))
     out += ["", "Rôles :"]
     for key, label in ROLE_LABELS.items():
         if d.roles.get(key):
