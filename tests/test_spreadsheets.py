@@ -115,3 +115,15 @@ def test_titles_and_stray_cells_are_listed(cli, tmp_path):
     assert data["traitements"][0]["base_legale"] == "contrat"
     assert "ligne 1, colonne 1 : « Mon registre » — au-dessus des en-têtes, non repris" in text
     assert "ligne 3, colonne 3 : « à voir » — cellule hors des colonnes nommées" in result.stderr
+
+
+def test_joint_controllers_contacts_stay_in_their_order(cli, tmp_path):
+    """The first joint controller without details, the second with: the cell starts with « | »."""
+    content = ("Nom / sigle;Responsables conjoints;Coordonnées des responsables conjoints\n"
+               "Aides;\"Bordeaux Métropole ; CCAS\";| ccas@bruges.example\n")
+    result, data, _ = imported(cli, tmp_path, "t.csv", content)
+    assert "non repris" not in result.stderr
+    [t] = data["traitements"]
+    assert t["metropole"] == {"role_declare": "responsable_conjoint"} and t["responsables_conjoints"] == ["ccas"]
+    assert next(a for a in data["acteurs"] if a["id"] == "ccas")["courriel"] == "ccas@bruges.example"
+    assert all(a["id"] != "metropole" for a in data["acteurs"])  # BM not listed: it had no details

@@ -266,7 +266,7 @@ class Builder:
         elif name == "contact_representant":
             self.set_contact(self.actor_entry(self.controller(t)).setdefault("representant", {}), v.contact(value), loc)
         elif name == "contact_conjoints":
-            parts = [p.strip() for p in value.split(" | ")]
+            parts = [p.strip() for p in re.split(r"\s*\|\s*", value)]  # « | courriel » : none for the first
             joint = t.get("_conjoints") or []
             if len(parts) != len(joint):
                 self.drop(loc, value, "autant de coordonnées que de responsables conjoints attendues (séparées par « | »)")
