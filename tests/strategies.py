@@ -26,8 +26,19 @@ def _clean(mapping: dict) -> dict:
     return {k: v for k, v in mapping.items() if v is not None}
 
 
+ADDRESSES = ["Place de la Mairie, 33520 Bruges", "Esplanade Charles-de-Gaulle, 33045 Bordeaux Cedex"]
+PHONES = ["05 56 16 80 80", "+33 5 56 99 84 84"]
+EMAILS = ["mairie@bruges.example", "dpo@bordeaux-metropole.example"]
+
+
+def contacts(draw) -> dict:
+    """Contact details (art. 30(1)(a)), each present or not."""
+    return _clean({"adresse": draw(maybe(st.sampled_from(ADDRESSES))), "telephone": draw(maybe(st.sampled_from(PHONES))),
+                   "courriel": draw(maybe(st.sampled_from(EMAILS)))})
+
+
 @st.composite
-def treatments(draw, index: int, actors: list[str]) -> dict:
+def treatments(draw, index: int, actors: list[str], joint: tuple[str, ...] = ()) -> dict:
     created = draw(maybe(days))
     status = draw(maybe(st.sampled_from(["actif", "clos"])))
     providers = [
@@ -75,6 +86,7 @@ def treatments(draw, index: int, actors: list[str]) -> dict:
         }))),
         "accord_conjoint": draw(maybe(st.fixed_dictionaries({"signe_le": days}))),
         "sous_traitants": providers or None,
+        "responsables_conjoints": draw(st.lists(st.sampled_from(joint), unique=True)) if joint else None,
         "acquisition": draw(maybe(st.fixed_dictionaries({"voie": st.sampled_from(
             ["projet_numerique", "commande_publique", "saisine_directe", "anterieur"])}))),
     })
@@ -144,15 +156,18 @@ def events(draw, index: int, treatment_ids: list[str]) -> dict:
 @st.composite
 def registers(draw) -> dict:
     actors = [f"presta-{i}" for i in range(draw(st.integers(0, 2)))]
+    partners = draw(st.sampled_from([(), ("ccas",)]))
     n_treatments = draw(st.integers(1, 4))
-    items = [draw(treatments(i, actors)) for i in range(n_treatments)]
+    items = [draw(treatments(i, actors, partners)) for i in range(n_treatments)]
     ids = [t["id"] for t in items]
     n_events = draw(st.integers(0, 6))
     register = {
         "version": 1,
         "commune": draw(st.sampled_from(COMMUNES)),
         "date_reference": draw(st.dates(date(2018, 6, 1), date(2021, 12, 31))),
-        "acteurs": [{"id": a, "type": "prestataire"} for a in actors],
+        "acteurs": [{"id": a, "type": "prestataire"} for a in actors]
+        + [{"id": p, "type": "etablissement_public", "nom": "Centre communal d'action sociale", **contacts(draw)}
+           for p in partners],
         "dpo": draw(st.lists(st.fixed_dictionaries({
             "id": st.just("dpo-1"), "organismes": st.sampled_from([["metropole"], ["metropole", "COMMUNE"], ["COMMUNE"]]),
         }, optional={"designe_le": days, "lettre_de_mission": st.booleans()}), max_size=1)),
@@ -164,6 +179,11 @@ def registers(draw) -> dict:
     }
     for dpo in register["dpo"]:
         dpo["organismes"] = [register["commune"] if o == "COMMUNE" else o for o in dpo["organismes"]]
+        dpo.update(contacts(draw))
+    if draw(st.booleans()):  # the commune listed with its contact details and its representative
+        representative = _clean({"nom": draw(maybe(st.just("Brigitte Terraza"))), **contacts(draw)})
+        register["acteurs"].insert(0, _clean({"id": register["commune"], "type": "commune", "nom": "Ville",
+                                              **contacts(draw), "representant": representative or None}))
     _created_before_its_events(register)
     return register
 

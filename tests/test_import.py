@@ -81,7 +81,7 @@ def test_never_replaces_a_file(cli, tmp_path):
 
 
 @pytest.mark.parametrize(("args", "message"), [
-    (["--commune", "atlantide"], "commune « atlantide » inconnue"),
+    (["--commune", "Atlantide !"], "commune « Atlantide ! » invalide"),
     (["--commune", "bruges", "--correspondance", "{dir}/correspondance-fausse.yaml"], "champ(s) inconnu(s) « nom_du_traitement »"),
 ])
 def test_bad_arguments_are_input_errors(cli, tmp_path, args, message):
@@ -111,6 +111,6 @@ def test_free_text_durations(text, expected):
 
 
 def test_missing_or_folder_csv_is_an_input_error(cli, tmp_path):
-    for path, message in ((tmp_path / "absent.csv", "fichier introuvable"), (tmp_path, "pas un fichier CSV")):
+    for path, message in ((tmp_path / "absent.csv", "fichier introuvable"), (tmp_path, "pas un tableur")):
         result = cli("import", str(path), "--commune", "bruges", "-o", str(tmp_path / "sortie.yaml"))
         assert result.exit_code == 2 and message in result.stderr

@@ -350,45 +350,67 @@ def echeances(fichier: str, as_of: date | None, within: int, fmt: str, output: s
               help="responsable : le registre de chaque commune (art. 30(1)), une ligne par traitement ; "
                    "sous-traitant : le registre de Bordeaux Métropole comme sous-traitant (art. 30(2)) "
                    "pour toutes les communes données.")
-@click.option("--format", "-f", "fmt", type=click.Choice(["csv"]), default="csv", show_default=True,
-              help="Format du tableau (CSV séparé par « ; », UTF-8, ouvert tel quel par les tableurs).")
+@click.option("--format", "-f", "fmt", type=click.Choice(["csv", "xlsx", "ods"]), default=None,
+              help="csv : un tableau, une ligne par traitement (« ; », UTF-8) ; xlsx, ods : le classeur du modèle "
+                   "de la CNIL, la liste puis une fiche par traitement. Par défaut : l'extension de --output, "
+                   "sinon csv.")
 @_OUTPUT
-def export(fichiers: tuple[str, ...], as_of: date | None, which: str, fmt: str, output: str | None) -> None:
-    """Exporte le registre des activités de traitement (RGPD art. 30) en tableau, avec les
-    colonnes du modèle de registre de la CNIL, pour le remettre à un contrôleur.
+def export(fichiers: tuple[str, ...], as_of: date | None, which: str, fmt: str | None, output: str | None) -> None:
+    """Exporte le registre des activités de traitement (RGPD art. 30) avec les rubriques du
+    modèle de registre de la CNIL (coordonnées des acteurs comprises), pour le remettre à un
+    contrôleur ; rgpdcheck import le relit sans perte.
+
 
     Code de sortie : 0, ou 2 si un registre est invalide.
     """
     from . import export as export_mod
+    from . import workbook
 
+    suffix = Path(output).suffix.lower().lstrip(".") if output else ""
+    fmt = fmt or (suffix if suffix in ("xlsx", "ods") else "csv")
     _check_outputs([output], fichiers)
+    if fmt != "csv" and not output:
+        raise InputErrors([InputError("--format", 0, f"un classeur {fmt.upper()} ne s'écrit pas sur le terminal : "
+                                                     "donnez --output")])
     registers = _load_registers(fichiers, as_of)
-    if which == "responsable":
-        headers = [name for name, _ in export_mod.CONTROLLER_COLUMNS]
-        rows = [row for register in registers for row in export_mod.controller_rows(register)]
+    if fmt == "csv":
+        if which == "responsable":
+            headers = export_mod.CONTROLLER_HEADERS
+            rows = [row for register in registers for row in export_mod.controller_rows(register)]
+        else:
+            headers, rows = export_mod.PROCESSOR_HEADERS, export_mod.processor_rows(registers)
+        _emit(export_mod.to_csv(headers, rows), output)
+        count = f"{len(rows)} ligne(s)"
     else:
-        headers, rows = export_mod.PROCESSOR_HEADERS, export_mod.processor_rows(registers)
-    _emit(export_mod.to_csv(headers, rows), output)
+        from .output import write_atomic
+
+        sheets = (export_mod.controller_workbook(registers) if which == "responsable"
+                  else export_mod.processor_workbook(registers))
+        write_atomic(str(output), workbook.to_xlsx(sheets) if fmt == "xlsx" else workbook.to_ods(sheets))
+        count = f"{len(sheets) - 1} fiche(s)"
     if output:
-        click.echo(f"rgpdcheck : {len(rows)} ligne(s) écrite(s) dans {output}.", err=True)
+        click.echo(f"rgpdcheck : {count} écrite(s) dans {output}.", err=True)
 
 
 @main.command("import")
-@click.argument("fichier", metavar="FICHIER.csv")
-@click.option("--commune", required=True, metavar="SLUG", help="La commune du registre (bruges, bordeaux…).")
+@click.argument("fichier", metavar="TABLEUR")
+@click.option("--commune", required=True, metavar="SLUG",
+              help="La commune du registre : bruges, bordeaux… ou toute commune française (saint-emilion).")
 @click.option("--output", "-o", "output", required=True, metavar="registre.yaml",
               help="Le brouillon de registre à créer (jamais écrasé s'il existe).")
 @click.option("--correspondance", "mapping", metavar="FICHIER.yaml",
               help="Correspondance des colonnes du tableur : « colonnes: {\"En-tête\": champ} ». "
-                   "Par défaut : les colonnes du modèle de registre de la CNIL.")
+                   "Par défaut : les en-têtes du modèle de la CNIL, de Madis, d'OpenRGPD et leurs variantes.")
 def import_cmd(fichier: str, commune: str, output: str, mapping: str | None) -> None:
-    """Transforme un registre tenu dans un tableur (CSV) en brouillon de registre au format v1,
-    en gardant toute valeur reconnue et en listant celles qui ne le sont pas.
+    """Transforme un registre tenu dans un tableur (CSV, XLSX, ODS : modèle de la CNIL, export
+    de Madis ou d'OpenRGPD, tableau maison) en brouillon de registre au format v1, en gardant
+    toute valeur reconnue et en listant, avec sa feuille, sa ligne et sa colonne, chacune de
+    celles qui ne le sont pas.
 
-    Code de sortie : 0, ou 2 si le fichier est illisible, la commune inconnue ou la sortie existe.
+    Code de sortie : 0, ou 2 si le fichier est illisible, la commune invalide ou la sortie existe.
     """
     from . import importer
-    from .contract import resolve
+    from .contract import communes
     from .loader import parse_document
     from .output import write_new
     from .validate import validate as validate_register
@@ -397,12 +419,15 @@ def import_cmd(fichier: str, commune: str, output: str, mapping: str | None) -> 
         raise InputErrors([InputError(output, 0, "existe déjà : rgpdcheck import ne remplace jamais un fichier")])
     if not Path(os.path.realpath(output)).parent.is_dir():
         raise InputErrors([InputError(output, 0, "répertoire de sortie introuvable")])
-    if resolve(commune, None, date.today()) is None:
-        raise InputErrors([InputError(fichier, 0, f"commune « {commune} » inconnue : complétez ensuite le bloc "
-                                                  "contrat: du registre, ou donnez une commune de l'avenant")])
+    known = communes().get(commune)
+    if known is None and not importer.COMMUNE_SLUG.match(commune):
+        raise InputErrors([InputError(fichier, 0, f"commune « {commune} » invalide : donnez son nom en minuscules, "
+                                                  "sans accents, avec des tirets (ex. saint-medard-en-jalles)")])
     columns = importer.load_mapping(mapping) if mapping else None
-    header, rows = importer.read_table(fichier)
-    result = importer.import_table(header, rows, commune, columns, fichier)
+    name = known["nom"] if known else importer.commune_name(commune)
+    result = importer.import_file(fichier, commune, name, columns)
+    if known is None:
+        importer.outside_metropole(result, name)
     text = importer.to_yaml(result, fichier)
     try:  # the draft must be a valid register: a bug here must not hand the DPO a broken file
         validate_register(parse_document(text, output), None, date.today(), {r.id for r in _rules()})
@@ -413,7 +438,10 @@ def import_cmd(fichier: str, commune: str, output: str, mapping: str | None) -> 
     if not write_new(output, text):  # created meanwhile: still never replaced
         click.echo(f"rgpdcheck : {output} existe déjà : rien n'a été écrit", err=True)
         sys.exit(EXIT_INPUT)
-    click.echo(f"rgpdcheck : {result.rows} traitement(s) importé(s) dans {output}.", err=True)
+    click.echo(f"rgpdcheck : {result.rows} traitement(s) importé(s) dans {output}"
+               f" ({importer.LAYOUT_NAMES.get(result.layout, result.layout)}).", err=True)
+    for note in result.notes:
+        click.echo(f"  {note}", err=True)
     for item in result.unmapped:
         click.echo(f"  non repris : {terminal_safe(item)}", err=True)
     if result.ignored_columns:

@@ -24,11 +24,13 @@ FACT_FIELDS: dict[str, frozenset[str]] = {
     "registre": frozenset({
         "commune", "nom_commune", "jour_reference", "s_reference", "jour_effet", "violations_confiees_metropole",
         "dpo_mutualise", "jour_limite_etat_des_lieux", "date_limite_etat_des_lieux", "jour_obligation_dpo", "date_effet",
+        "coordonnees_commune",
     }),
     "horizon": frozenset({"jour_fin", "s_fin"}),
     # what a liability determination is about (added by `liability`, never in an audit)
     "cible": frozenset({"tid", "eid"}),
-    "dpo": frozenset({"did", "nom", "couvre_commune", "couvre_metropole", "designe", "jour_designe", "lettre_de_mission"}),
+    "dpo": frozenset({"did", "nom", "couvre_commune", "couvre_metropole", "designe", "jour_designe", "lettre_de_mission",
+                      "coordonnees"}),
     "etat_des_lieux": frozenset({"eid", "date", "tid", "jour_remis", "exhaustif"}),
     "communication_cnil": frozenset({"eid", "date", "tid", "jour"}),
     "traitement": frozenset({

@@ -42,6 +42,11 @@ def present(value: Any) -> str:
     return "absent" if value in (None, "", []) else "present"
 
 
+def _contact(entry: Any) -> str | None:
+    """Some contact detail of an actor or a DPO (address, phone, e-mail), or None."""
+    return entry.adresse or entry.telephone or entry.courriel
+
+
 def build_facts(register: Register) -> FactSet:
     """All the facts of a register as it stood on its audit date."""
     model, contract, as_of = register.model, register.contract, register.as_of
@@ -61,6 +66,8 @@ def build_facts(register: Register) -> FactSet:
         dpo_mutualise=yes_no(contract.dpo_mutualise),
         # V-d: a DPO designated "à compter du 25 mai 2018"
         jour_obligation_dpo=day(parameter("rgpd_applicable")),
+        # art. 30(1)(a): the controller's contact details (the commune listed as an actor with some)
+        coordonnees_commune=present(next((_contact(a) for a in model.acteurs if a.id == model.commune), None)),
     )
     for index, dpo in enumerate(model.dpo):
         out.add(
@@ -72,6 +79,7 @@ def build_facts(register: Register) -> FactSet:
             designe=present(_known(dpo.designe_le, as_of)),
             jour_designe=day(dpo.designe_le) if _known(dpo.designe_le, as_of) else -1,
             lettre_de_mission=yes_no(dpo.lettre_de_mission),
+            coordonnees=present(_contact(dpo)),  # art. 30(1)(a)
         )
     actor_types = register.actor_types()
     actor_names = register.actor_names()

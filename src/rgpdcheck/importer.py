@@ -1,89 +1,57 @@
-"""CSV import: a spreadsheet register (the CNIL model's columns, or a mapping of one's own)
-turned into a draft register in format v1.
+"""Spreadsheet import: a register kept in a spreadsheet becomes a draft register in format v1.
 
-Every value that maps cleanly is kept; everything else is listed (row, column, value, why),
-in the draft's header and on stderr, so nothing is silently lost. Spreadsheets exported by
-French office suites come in UTF-8 or Windows-1252, separated by `;`, `,` or tabs, with
-yes/no columns written `oui`/`non`/`x`, and free-text durations ("5 ans après le départ").
+Read (`sheets`): CSV (separator and encoding sniffed), XLSX, ODS, XLS. Recognised layouts:
+the CNIL model workbook (a list sheet and one vertical « fiche de registre » per activity,
+`cnil.read_fiche`), Madis's treatment export, OpenRGPD's CSV, `rgpdcheck export`'s own, and
+any flat table whose headings match the register's fields (`columns`), or the user's
+`--correspondance`. Every value that maps cleanly is kept; every other non-empty cell is
+listed (sheet, row, column, value, why) in the draft's header and on stderr: nothing the
+user gave is lost silently.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from . import columns, labels
+from . import values as v
 from .errors import InputError, InputErrors
-from .loader import parse_document, read_bytes, read_text
-from .model import date_out_of_range
+from .loader import parse_document, read_text
 from .normalise import normalise_text as normalise
 from .sanitize import terminal_safe
+from .model import Traitement
+from .sheets import Sheet, read_sheets, where
+from .values import parse_date, parse_duration  # noqa: F401 (the import's public helpers)
 
-MAX_CSV_BYTES = 32 * 1024 * 1024
-MAX_MAPPING_BYTES = 1024 * 1024
+LIST_FIELDS = ("finalites", "personnes_concernees", "categories_donnees", "destinataires", "mesures_securite")
+TEXT_FIELDS = ("id", "nom", "application", "exception_art9", "justification_minimisation")
+# fields a --correspondance may name
+FIELDS = frozenset({*LIST_FIELDS, *TEXT_FIELDS, "commentaire", "cree_le", "statut", "base_legale", "donnees_sensibles",
+                    "transferts_hors_ue", "duree_conservation", "sort_final", "information_personnes", "aipd",
+                    "criteres_aipd", "sous_traitants", "responsable", "responsables_conjoints", "representant", "dpo",
+                    "contact_responsable", "contact_dpo", "contact_representant", "contact_conjoints"})
 
-
-# Headers of the CNIL's register model (and of `rgpdcheck export`), normalised -> field.
-DEFAULT_COLUMNS: dict[str, str] = {normalise(k): v for k, v in {
-    "Référence": "id", "Ref": "id", "N°": "id", "Identifiant": "id",
-    "Nom du traitement": "nom", "Nom / sigle": "nom", "Activité de traitement": "nom", "Traitement": "nom",
-    "Nom de l'activité": "nom", "Activité": "nom",
-    "Date de création": "cree_le", "Statut": "statut",
-    "Finalités": "finalites", "Finalité": "finalites", "Finalité(s) du traitement": "finalites",
-    "Finalité principale": "finalites",
-    "Base légale": "base_legale", "Base juridique": "base_legale", "Fondement juridique": "base_legale",
-    "Catégories de personnes concernées": "personnes_concernees", "Personnes concernées": "personnes_concernees",
-    "Catégories de données": "categories_donnees", "Catégories de données collectées": "categories_donnees",
-    "Données collectées": "categories_donnees",
-    "Données sensibles": "donnees_sensibles",
-    "Destinataires": "destinataires", "Catégories de destinataires": "destinataires",
-    "Sous-traitants": "sous_traitants",
-    "Transferts hors UE": "transferts_hors_ue", "Transferts hors UE et garanties": "transferts_hors_ue",
-    "Transferts de données hors UE": "transferts_hors_ue",
-    "Durée de conservation": "duree_conservation", "Durées de conservation": "duree_conservation",
-    "Sort final": "sort_final",
-    "Mesures de sécurité": "mesures_securite", "Mesures de sécurité techniques et organisationnelles": "mesures_securite",
-    "Information des personnes": "information_personnes", "Personnes informées": "information_personnes",
-    "Analyse d'impact (AIPD)": "aipd", "AIPD": "aipd", "Analyse d'impact": "aipd",
-    "Commentaire": "commentaire", "Observations": "commentaire",
-}.items()}
-
-
-_YES = {"oui", "o", "x", "vrai", "yes", "y", "1", "ok", "fait", "realisee", "realise"}
-_NO = {"non", "n", "faux", "no", "0", "aucun", "aucune", "neant", "sans objet", "so", "na", "n a"}
-
-_BASES = [  # (normalised words that must all appear, lawful basis)
-    (("interet", "public"), "mission_interet_public"), (("mission",), "mission_interet_public"),
-    (("obligation",), "obligation_legale"), (("legal",), "obligation_legale"),
-    (("consentement",), "consentement"), (("contrat",), "contrat"),
-    (("interets", "legitimes"), "interets_legitimes"), (("interet", "legitime"), "interets_legitimes"),
-    (("interets", "vitaux"), "interets_vitaux"), (("interet", "vital"), "interets_vitaux"),
-]
-_SENSITIVE = [
-    ("sante", "sante"), ("medic", "sante"), ("handicap", "sante"), ("biometr", "biometrique"),
-    ("genet", "genetique"), ("nir", "nir"), ("securite sociale", "nir"), ("infraction", "infractions_condamnations"),
-    ("condamnation", "infractions_condamnations"), ("religi", "convictions_religieuses"),
-    ("philosoph", "convictions_religieuses"), ("syndic", "appartenance_syndicale"), ("politique", "opinions_politiques"),
-    ("orientation sexuelle", "orientation_sexuelle"), ("sexuel", "vie_sexuelle"), ("origine", "origine_raciale_ethnique"),
-    ("ethni", "origine_raciale_ethnique"),
-]
-_FINAL = {"effacement": "effacement", "suppression": "effacement", "destruction": "effacement",
-          "anonymisation": "anonymisation", "archivage intermediaire": "archivage_intermediaire",
-          "archivage definitif": "archivage_definitif", "versement aux archives": "archivage_definitif",
-          "archives": "archivage_definitif"}
-_UNITS = {"an": "Y", "ans": "Y", "annee": "Y", "annees": "Y", "mois": "M", "semaine": "W", "semaines": "W",
-          "jour": "D", "jours": "D"}
-_DURATION = re.compile(
-    r"^(\d+)\s*(ans|an|annees|annee|mois|semaines|semaine|jours|jour)\b"
-    r"(?:\s*(?:et\s*)?(\d+)\s*(mois|semaines|semaine|jours|jour)\b)?\s*(.*)$")
-_START = re.compile(r"^(?:a compter d[eu]s?|a partir d[eu]s?|apres|suivant|des|de)\s+(?:l\s+|la\s+|le\s+|les\s+)?")
+_WHY = {
+    "cree_le": "date non reconnue (attendu AAAA-MM-JJ ou JJ/MM/AAAA)",
+    "statut": "statut non reconnu (actif ou clos)",
+    "base_legale": ("base légale non reconnue (art. 6(1) : consentement, contrat, obligation légale, intérêts vitaux, "
+                    "mission d'intérêt public, intérêts légitimes)"),
+    "donnees_sensibles": "catégorie de données sensibles non reconnue : à préciser (donnees_sensibles)",
+    "duree_conservation": ("durée non reconnue (ex. « 5 ans », « 6 mois après la clôture ») : à saisir en "
+                           "duree_conservation"),
+    "sort_final": "sort final non reconnu (effacement, anonymisation, archivage intermédiaire ou définitif)",
+    "information_personnes": "oui/non attendu",
+    "aipd": "AIPD : date de réalisation attendue (aipd.realisee_le)",
+    "transferts_hors_ue": "transfert hors UE : pays et garantie à saisir à la main (transferts_hors_ue)",
+    "criteres_aipd": "critère d'AIPD (WP248) non reconnu",
+}
+_PARSE = {"cree_le": v.iso_date, "statut": v.status, "base_legale": v.lawful_basis, "duree_conservation": v.retention,
+          "sort_final": v.final, "information_personnes": v.information, "aipd": v.dpia}
 
 
 @dataclass
@@ -94,43 +62,11 @@ class Import:
     unmapped: list[str] = field(default_factory=list)  # "ligne 4, colonne « X » : « v » — why"
     ignored_columns: list[str] = field(default_factory=list)
     rows: int = 0
+    layout: str = ""
+    notes: list[str] = field(default_factory=list)
 
 
-_UNICODE_BREAKS = {0x85: " ", 0x2028: " ", 0x2029: " "}
-
-
-def read_table(path: str) -> tuple[list[str], list[tuple[int, list[str]]]]:
-    """The header and the rows of a CSV file, each with the line it starts on, whatever its
-    encoding and separator."""
-    raw = read_bytes(path, MAX_CSV_BYTES, "fichier CSV")
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = raw.decode("cp1252", errors="replace")  # what French spreadsheets save as "CSV"
-    if not text.strip():
-        raise InputErrors([InputError(path, 1, "fichier vide : la première ligne doit nommer les colonnes")])
-    # NEL and the Unicode line separators: YAML would read them as line breaks in the draft,
-    # an editor would not (and the loader refuses them): a space, as they are inside a cell
-    text = text.translate(_UNICODE_BREAKS)
-    if "\x00" in text:  # a spreadsheet's binary file (.xlsx, .ods) given as CSV
-        line = text.count("\n", 0, text.index("\x00")) + 1
-        raise InputErrors([InputError(path, line, "octet nul : ce n'est pas un fichier CSV texte (enregistrez le "
-                                                  "tableur au format CSV, séparateur « ; »)")])
-    first = text.splitlines()[0]
-    delimiter = max(";,\t", key=first.count)
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
-    rows, line = [], 1
-    try:
-        header = [h.strip() for h in next(reader)]
-        line = reader.line_num + 1
-        for cells in reader:
-            rows.append((line, cells))
-            line = reader.line_num + 1
-    except csv.Error as exc:
-        reason = (f"cellule de plus de {csv.field_size_limit():,} caractères".replace(",", " ")
-                  if "field larger" in str(exc) else "CSV illisible (guillemets mal fermés ?)")
-        raise InputErrors([InputError(path, line, reason)]) from None
-    return header, rows
+MAX_MAPPING_BYTES = 1024 * 1024
 
 
 def load_mapping(path: str) -> dict[str, str]:
@@ -139,207 +75,405 @@ def load_mapping(path: str) -> dict[str, str]:
     Read by the register's own loader: bounded, safe tags only, French messages with lines."""
     document = parse_document(read_text(path, MAX_MAPPING_BYTES, "fichier de correspondance"), path)
     data = document.data
-    columns = data.get("colonnes") if isinstance(data, dict) else None
-    if not isinstance(columns, dict):
+    mapping = data.get("colonnes") if isinstance(data, dict) else None
+    if not isinstance(mapping, dict):
         raise InputErrors([InputError(path, 1, "la correspondance s'écrit « colonnes: {\"En-tête\": champ} »")])
     not_text = [InputError(path, document.line_of(("colonnes", k)), f"« {k} » : un champ s'écrit comme un nom "
                                                                     "(par exemple « nom »), pas une liste ni un bloc")
-                for k, v in columns.items() if not isinstance(v, str) or isinstance(k, (dict, list))]
+                for k, f in mapping.items() if not isinstance(f, str) or isinstance(k, (dict, list))]
     if not_text:
         raise InputErrors(not_text)
-    bad = [f"« {v} »" for v in columns.values() if v not in FIELDS]
+    bad = [f"« {f} »" for f in mapping.values() if f not in FIELDS]
     if bad:
         raise InputErrors([InputError(path, 1, f"champ(s) inconnu(s) {', '.join(bad)} ; champs possibles : "
                                                 f"{', '.join(sorted(FIELDS))}")])
-    return {normalise(str(k)): str(v) for k, v in columns.items()}
+    return {columns.key(str(k)): str(f) for k, f in mapping.items()}
 
 
-def _split(value: str, commas: bool = True) -> list[str]:
-    """Items of a list cell: separated by `;`, new lines, bullets, ` - `, and commas unless
-    the items are sentences (purposes keep their commas)."""
-    separators = r"\s*(?:;|\n|\r|•|\||,)\s*|\s+-\s+" if commas else r"\s*(?:;|\n|\r|•|\|)\s*|\s+-\s+"
-    parts = re.split(separators, value)
-    return [p.strip(" ,.-") for p in parts if p.strip(" ,.-")]
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", normalise(text)).strip("-") or "acteur"
 
 
-def _yes_no(value: str) -> bool | None:
-    key = normalise(value)
-    if key in _YES:
-        return True
-    if key in _NO:
-        return False
+class Builder:
+    """Builds the draft register cell by cell, keeping track of what it could not carry."""
+
+    def __init__(self, commune: str, commune_name: str, out: Import):
+        self.commune, self.out = commune, out
+        self.register = out.register
+        self.names = {normalise(commune): commune, "metropole": "metropole", "bordeaux metropole": "metropole"}
+        for prefix in ("", "mairie de ", "ville de ", "commune de ", "mairie d ", "ville d ", "commune d "):
+            self.names[normalise(prefix + commune_name)] = commune
+        self.commune_name = commune_name
+        self.ids = {commune, "metropole"}
+        self.dpo_by_name: dict[str, dict[str, Any]] = {}
+        self.used_treatment_ids: set[str] = set()
+
+    def drop(self, loc: str, value: str, why: str) -> None:
+        self.out.unmapped.append(f"{loc} : « {value} » — {why}")
+
+    # -- actors and DPOs -------------------------------------------------------------------
+
+    def _actors(self) -> list[dict[str, Any]]:
+        return self.register.setdefault("acteurs", [])
+
+    def actor(self, name: str, kind: str) -> str:
+        """The id of the actor called `name`, declared if new."""
+        key = normalise(name)
+        if key in self.names:
+            return self.names[key]
+        base, n = _slug(name), 2
+        ident = base
+        while ident in self.ids:
+            ident, n = f"{base}-{n}", n + 1
+        self.ids.add(ident)
+        self.names[key] = ident
+        self._actors().append({"id": ident, "type": kind, "nom": name.strip()})
+        return ident
+
+    def actor_entry(self, ident: str) -> dict[str, Any]:
+        """The actor's entry in `acteurs:`, listed if it was implicit (the commune, BM)."""
+        for entry in self._actors():
+            if entry["id"] == ident:
+                return entry
+        entry = {"id": ident, "type": "commune" if ident == self.commune else "metropole",
+                 "nom": self.commune_name if ident == self.commune else "Bordeaux Métropole"}
+        self._actors().insert(0, entry)
+        return entry
+
+    def set_contact(self, entry: dict[str, Any], details: dict[str, str], loc: str) -> None:
+        for key, value in details.items():
+            if not value:
+                continue
+            if entry.get(key) not in (None, value):
+                self.drop(loc, value, f"{key} différent(e) de celui déjà lu (« {entry[key]} ») : une seule valeur par "
+                                      "acteur")
+                continue
+            entry[key] = value
+
+    def dpo(self, name: str) -> dict[str, Any]:
+        key = normalise(name)
+        if key not in self.dpo_by_name:
+            slug = _slug(name)
+            base, n = (slug if slug.startswith("dpo") else f"dpo-{slug}"), 2
+            ident = base
+            while ident in self.ids:
+                ident, n = f"{base}-{n}", n + 1
+            self.ids.add(ident)
+            entry = {"id": ident, "nom": name.strip(), "organismes": [self.commune]}
+            self.register.setdefault("dpo", []).append(entry)
+            self.dpo_by_name[key] = entry
+        return self.dpo_by_name[key]
+
+    def controller(self, t: dict[str, Any]) -> str:
+        return t.get("responsable", self.commune)
+
+    # -- cells -------------------------------------------------------------------------------
+
+    def put(self, t: dict[str, Any], name: str, value: str, loc: str, strict: bool = False) -> None:
+        """Carry the cell `value` into field `name` of treatment `t`, or list it."""
+        value = value.strip()
+        if not value:
+            return
+        if name.startswith("_"):
+            self.drop(loc, value, "pas de champ pour cette colonne dans le registre (format v1)")
+        elif name in LIST_FIELDS:
+            items = v.split_list(value, commas=name != "finalites", strict=strict)
+            t.setdefault(name, []).extend(i for i in items if i not in t.get(name, []))
+        elif name in TEXT_FIELDS:
+            if t.get(name) not in (None, value):
+                self.drop(loc, value, f"{name} déjà donné (« {t[name]} »)")
+            else:
+                t[name] = value
+        elif name == "commentaire":
+            t[name] = f"{t[name]}\n{value}" if t.get(name) else value
+        elif name in _PARSE:
+            self._parsed(t, name, value, loc)
+        elif name == "donnees_sensibles":
+            self._sensitive(t, value, loc)
+        elif name == "transferts_hors_ue":
+            self._transfers(t, value, loc)
+        elif name == "criteres_aipd":
+            for item in v.split_list(value, strict=strict):
+                criterion = labels.criterion(item)
+                if criterion is None:
+                    self.drop(loc, item, _WHY["criteres_aipd"])
+                elif criterion not in t.setdefault("criteres_aipd", []):
+                    t["criteres_aipd"].append(criterion)
+        else:
+            self._people(t, name, value, loc, strict)
+
+    def _parsed(self, t: dict[str, Any], name: str, value: str, loc: str) -> None:
+        result = _PARSE[name](value)
+        if result is None:
+            self.drop(loc, value, _WHY[name])
+        elif result is v.NOTHING:
+            return
+        elif name in t and t[name] != result:
+            self.drop(loc, value, f"{name} déjà donné : le registre n'en porte qu'un par traitement")
+        else:
+            t[name] = result
+
+    def _sensitive(self, t: dict[str, Any], value: str, loc: str) -> None:
+        result = v.sensitive(value)
+        if result is None:
+            self.drop(loc, value, _WHY["donnees_sensibles"])
+            return
+        kinds, exception = result
+        if kinds == ["non_precisee"]:
+            self.drop(loc, value, "données sensibles déclarées sans dire lesquelles : inscrites « non_precisee », "
+                                  "à préciser (donnees_sensibles)")
+        merged = sorted(set(t.get("donnees_sensibles") or []) | set(kinds))
+        if len(merged) > 1 and "non_precisee" in merged:
+            merged.remove("non_precisee")
+        t["donnees_sensibles"] = merged
+        if exception:
+            self.put(t, "exception_art9", exception, loc)
+
+    def _transfers(self, t: dict[str, Any], value: str, loc: str) -> None:
+        result = v.transfers(value)
+        if result is None:
+            self.drop(loc, value, _WHY["transferts_hors_ue"])
+            return
+        found, unread = result
+        listed = t.setdefault("transferts_hors_ue", [])
+        listed.extend(x for x in found if x not in listed)
+        if unread or any(x["pays"] == "à préciser" for x in found):
+            self.drop(loc, value, "transfert hors UE : pays ou garantie à vérifier (transferts_hors_ue ; garanties : "
+                                  "décision d'adéquation, clauses types, règles d'entreprise, dérogation art. 49)")
+
+    def _people(self, t: dict[str, Any], name: str, value: str, loc: str, strict: bool) -> None:
+        items = v.split_list(value, commas=not strict, strict=strict)
+        if name == "responsable":
+            if len(items) != 1:
+                self.drop(loc, value, "un seul responsable du traitement attendu")
+                return
+            ident = self.actor(items[0], "autre")
+            if ident != self.commune:
+                t["responsable"] = ident
+        elif name == "responsables_conjoints":
+            for item in items:
+                ident = self.actor(item, "autre")
+                t.setdefault("_conjoints", []).append(ident)
+                if ident == "metropole":
+                    t.setdefault("metropole", {})["role_declare"] = "responsable_conjoint"
+                elif ident not in t.setdefault("responsables_conjoints", []):
+                    t["responsables_conjoints"].append(ident)
+        elif name == "sous_traitants":
+            for item in items:
+                later = re.search(r"\s*\((?:sous-traitant\s+)?ult[ée]rieur\)$", item, flags=re.IGNORECASE)
+                ident = self.actor(item[:later.start()] if later else item, "prestataire")
+                entry = {"acteur": ident, **({"rang": "ulterieur"} if later else {})}
+                if all(s["acteur"] != ident for s in t.setdefault("sous_traitants", [])):
+                    t["sous_traitants"].append(entry)
+        elif name == "dpo":
+            for item in items:
+                self.dpo(item)
+            t["_dpo"] = [normalise(i) for i in items]
+        elif name == "representant":
+            self.set_contact(self.actor_entry(self.controller(t)).setdefault("representant", {}), {"nom": value}, loc)
+        elif name == "contact_responsable":
+            self.set_contact(self.actor_entry(self.controller(t)), v.contact(value), loc)
+        elif name == "contact_representant":
+            self.set_contact(self.actor_entry(self.controller(t)).setdefault("representant", {}), v.contact(value), loc)
+        elif name == "contact_conjoints":
+            parts = [p.strip() for p in re.split(r"\s*\|\s*", value)]  # « | courriel » : none for the first
+            joint = t.get("_conjoints") or []
+            if len(parts) != len(joint):
+                self.drop(loc, value, "autant de coordonnées que de responsables conjoints attendues (séparées par « | »)")
+                return
+            for ident, part in zip(joint, parts, strict=True):
+                if part:
+                    self.set_contact(self.actor_entry(ident), v.contact(part), loc)
+        elif name == "contact_dpo":
+            names = t.get("_dpo") or []
+            if not names:
+                self.drop(loc, value, "coordonnées d'un DPO sans nom de DPO")
+            else:
+                self.set_contact(self.dpo_by_name[names[0]], v.contact(value), loc)
+
+    # -- treatments --------------------------------------------------------------------------
+
+    def finish(self, t: dict[str, Any], loc: str) -> None:
+        t.pop("_dpo", None)
+        t.pop("_conjoints", None)
+        if not t.get("nom"):
+            if any(k for k in t):
+                self.out.unmapped.append(f"{loc} : pas de nom de traitement, ligne non reprise")
+            else:
+                self.out.unmapped.append(f"{loc} : pas de nom de traitement, ligne non reprise")
+            return
+        t["id"] = self._identifier(t.get("id"))
+        order = list(Traitement.model_fields)
+        ordered = {k: t[k] for k in sorted(t, key=lambda k: order.index(k) if k in order else len(order))}
+        self.register["traitements"].append(ordered)
+        self.out.rows += 1
+
+    def _identifier(self, given: str | None) -> str:
+        base = re.sub(r"[^A-Za-z0-9_.-]+", "-", given or "").strip("-") or f"T-{self.out.rows + 1:03d}"
+        candidate, n = base, 2
+        while candidate in self.used_treatment_ids:
+            candidate, n = f"{base}-{n}", n + 1
+        self.used_treatment_ids.add(candidate)
+        return candidate
+
+
+# -- flat tables -----------------------------------------------------------------------------
+
+def detect_layout(header: list[str]) -> str:
+    keys = {columns.key(h) for h in header}
+    if header and columns.key(header[0]) == "nom" and any(h.startswith(("Détails - ", "Structure - ")) for h in header):
+        return "madis"
+    if {"traitement", "liceite traitement", "duree utilite administrative"} <= keys:
+        return "openrgpd"
+    from .export import CONTROLLER_HEADERS
+
+    if header[:len(CONTROLLER_HEADERS)] == CONTROLLER_HEADERS:
+        return "rgpdcheck"
+    return "tableau"
+
+
+LAYOUT_NAMES = {"madis": "export des traitements de Madis", "openrgpd": "export CSV d'OpenRGPD",
+                "rgpdcheck": "export de rgpdcheck", "tableau": "tableau", "cnil": "modèle de registre de la CNIL"}
+
+
+def header_row(sheet: Sheet, mapping: dict[str, str] | None) -> int | None:
+    """The index in `sheet.rows` of the headings: the first row, among the first ten, where a
+    heading gives the treatment's name."""
+    for index, (_, cells) in enumerate(sheet.rows[:10]):
+        if any(columns.field_of(c, mapping) == "nom" for c in cells if c.strip()):
+            return index
     return None
 
 
-def parse_date(value: str) -> date | None:
-    value = value.strip()
-    for pattern in ("%Y-%m-%d", "%d/%m/%Y", "%d/%m/%y", "%d-%m-%Y", "%d.%m.%Y"):
-        try:
-            return datetime.strptime(value, pattern).date()
-        except ValueError:
-            continue
-    return None
-
-
-def parse_duration(value: str) -> dict[str, str] | None:
-    """`5 ans après le départ` -> {duree: P5Y, point_de_depart: "départ"}; None if not a duration."""
-    match = _DURATION.match(normalise(value))
-    if not match:
-        return None
-    number, unit, number2, unit2, rest = match.groups()
-    iso = f"P{int(number)}{_UNITS[unit]}"
-    if number2:
-        if _UNITS[unit] != "Y" or _UNITS[unit2] != "M":
-            return None
-        iso += f"{int(number2)}M"
-    if not rest:
-        return {"duree": iso}
-    if not _START.match(rest):
-        return None  # "5 ans renouvelables": not a starting point
-    # the starting point in the user's own words, accents included
-    tail = _ORIGINAL_TAIL.match(value.strip())
-    start = _START_ORIGINAL.sub("", tail[1] if tail else rest).strip(" .")
-    return {"duree": iso, "point_de_depart": start} if start else None
-
-
-_ORIGINAL_TAIL = re.compile(r"^\s*\d+\s*\w+(?:\s*(?:et\s*)?\d+\s*\w+)?\s*(.*)$", re.DOTALL)
-_START_ORIGINAL = re.compile(r"^(?:à compter d[eu]s?|a compter d[eu]s?|à partir d[eu]s?|a partir d[eu]s?|après|apres|"
-                             r"suivant|dès|des|de)\s+(?:l'|l’|la\s+|le\s+|les\s+)?", re.IGNORECASE)
-
-
-class _Row:
-    def __init__(self, number: int, out: Import):
-        self.number = number
-        self.out = out
-
-    def drop(self, column: str, value: str, why: str) -> None:
-        self.out.unmapped.append(f"ligne {self.number}, colonne « {column} » : « {value} » — {why}")
-
-
-_NOTHING = object()  # a value understood as "nothing to record" (no DPIA)
-
-
-def _date(value: str) -> str | None:
-    day = parse_date(value)
-    return day.isoformat() if day and not date_out_of_range(day) else None
-
-
-def _status(value: str) -> str | None:
-    key = normalise(value)
-    if key in ("actif", "active", "en cours", "en production"):
-        return "actif"
-    return "clos" if key in ("clos", "close", "arrete", "termine", "supprime") else None
-
-
-def _lawful_basis(value: str) -> str | None:
-    key = normalise(value)
-    return next((basis for words, basis in _BASES if all(w in key for w in words)), None)
-
-
-def _sensitive(value: str) -> list[str] | None:
-    if _yes_no(value) is False:
-        return []
-    key = normalise(value)
-    return sorted({kind for needle, kind in _SENSITIVE if needle in key}) or None
-
-
-def _retention(value: str) -> Any:
-    duration = parse_duration(value)
-    if not duration:
-        return None
-    return duration if len(duration) > 1 else duration["duree"]
-
-
-def _final(value: str) -> str | None:
-    key = normalise(value)
-    return next((final for needle, final in _FINAL.items() if needle in key), None)
-
-
-def _information(value: str) -> dict[str, bool] | None:
-    answer = _yes_no(value)
-    return None if answer is None else {"realisee": answer}
-
-
-def _dpia(value: str) -> Any:
-    day = parse_date(re.sub(r"^\D*", "", value)) if re.search(r"\d", value) else None
-    if day and not date_out_of_range(day):
-        return {"realisee_le": day.isoformat()}
-    return _NOTHING if _yes_no(value) is False else None  # no DPIA: the rules judge whether one was needed
-
-
-# field -> (value of the cell as the register writes it, or None when it cannot be; why not)
-PARSERS: dict[str, tuple[Callable[[str], Any], str]] = {
-    "id": (str, ""),
-    "nom": (str, ""),
-    "commentaire": (str, ""),
-    "finalites": (lambda v: _split(v, commas=False), ""),
-    "personnes_concernees": (_split, ""),
-    "categories_donnees": (_split, ""),
-    "destinataires": (_split, ""),
-    "mesures_securite": (_split, ""),
-    "cree_le": (_date, "date non reconnue (attendu AAAA-MM-JJ ou JJ/MM/AAAA)"),
-    "statut": (_status, "statut non reconnu (actif ou clos)"),
-    "base_legale": (_lawful_basis, ("base légale non reconnue (art. 6(1) : consentement, contrat, obligation légale, "
-                                   "intérêts vitaux, mission d'intérêt public, intérêts légitimes)")),
-    "donnees_sensibles": (_sensitive, "catégorie de données sensibles non reconnue : à préciser (donnees_sensibles)"),
-    "transferts_hors_ue": (lambda v: [] if _yes_no(v) is False else None,
-                           "transfert hors UE : pays et garantie à saisir à la main (transferts_hors_ue)"),
-    "duree_conservation": (_retention, ("durée non reconnue (ex. « 5 ans », « 6 mois après la clôture ») : à saisir "
-                                       "en duree_conservation")),
-    "sort_final": (_final, "sort final non reconnu (effacement, anonymisation, archivage intermédiaire ou définitif)"),
-    "information_personnes": (_information, "oui/non attendu"),
-    "aipd": (_dpia, "AIPD : date de réalisation attendue (aipd.realisee_le)"),
-    "sous_traitants": (lambda v: None, ("prestataires : à déclarer en acteurs puis en sous_traitants "
-                                       "(contrat, instructions)")),
-}
-FIELDS = frozenset(PARSERS)
-
-
-def _convert(field_name: str, value: str, column: str, row: _Row, treatment: dict[str, Any]) -> None:
-    parse, why = PARSERS[field_name]
-    result = parse(value)
-    if result is None:
-        row.drop(column, value, why)
-    elif result is not _NOTHING:
-        treatment[field_name] = result
-
-
-def import_table(header: list[str], rows: list[tuple[int, list[str]]], commune: str,
-                 mapping: dict[str, str] | None = None, source: str = "") -> Import:
-    columns = mapping if mapping is not None else DEFAULT_COLUMNS
-    fields = [columns.get(normalise(h)) for h in header]
-    out = Import(register={"version": 1, "commune": commune, "traitements": []})
-    out.ignored_columns = [h for h, f in zip(header, fields, strict=True) if f is None and h]
-    if "nom" not in fields:
-        raise InputErrors([InputError(source, 1, "aucune colonne ne donne le nom du traitement "
-                                             f"(colonnes lues : {', '.join(header)})")])
-    used_ids: set[str] = set()
-    for number, cells in rows:
+def import_flat(sheet: Sheet, builder: Builder, mapping: dict[str, str] | None, source: str,
+                skip: set[str] | None = None) -> None:
+    index = header_row(sheet, mapping)
+    if index is None:
+        heading = [c.strip()[:40] for c in (sheet.rows[0][1] if sheet.rows else []) if c.strip()][:20]
+        raise InputErrors([InputError(source, sheet.rows[0][0] if sheet.rows else 1,
+                                      (f"feuille « {sheet.name} » : " if sheet.name else "")
+                                      + "aucune colonne ne donne le nom du traitement "
+                                      f"(colonnes lues : {', '.join(heading)})")])
+    for number, cells in sheet.rows[:index]:  # a title above the headings
+        for col, cell in enumerate(cells):
+            if cell.strip():
+                builder.drop(where(sheet, number, col), cell.strip(), "au-dessus des en-têtes, non repris")
+    header = [h.strip() for h in sheet.rows[index][1]]
+    layout = detect_layout(header)
+    builder.out.layout = builder.out.layout or layout
+    strict = layout == "rgpdcheck"
+    plan: list[tuple[str, Any]] = []  # per column: ("field", name) | ("group", (field, choice, comment)) | ("none", None)
+    for h in header:
+        group = columns.group_of(h) if mapping is None or columns.key(h) not in mapping else None
+        name = columns.field_of(h, mapping) if group is None else None
+        if name is None and group is None and h:
+            builder.out.ignored_columns.append(h)
+        plan.append(("group", group) if group else ("field", name) if name else ("none", None))
+    if sum(1 for kind, name in plan if kind == "field" and name == "nom") > 1:
+        first = next(i for i, (kind, name) in enumerate(plan) if name == "nom")
+        plan = [p if p[1] != "nom" or i == first else ("field", "_nom") for i, p in enumerate(plan)]
+    for number, cells in sheet.rows[index + 1:]:
         if not any(c.strip() for c in cells):
-            continue  # a blank line
-        row = _Row(number, out)
-        treatment: dict[str, Any] = {}
-        for column, field_name, cell in zip(header, fields, cells, strict=False):
-            value = cell.strip()
-            if field_name and value:
-                _convert(field_name, value, column, row, treatment)
-        if not treatment.get("nom"):
-            out.unmapped.append(f"ligne {number} : pas de nom de traitement, ligne non reprise")
             continue
-        treatment["id"] = _identifier(treatment.get("id"), out.rows + 1, used_ids)
-        ordered = {"id": treatment.pop("id"), "nom": treatment.pop("nom"), **treatment}
-        out.register["traitements"].append(ordered)
-        out.rows += 1
+        if layout == "openrgpd":
+            cells = [v.unescape(c).replace("/ ", " ; ") for c in cells]
+        if skip is not None and any(normalise(c) in skip for c, (k, n) in zip(cells, plan, strict=False)
+                                    if n in ("id", "nom") and c.strip()):
+            continue  # this row's activity has its own fiche, which carries it whole
+        _flat_row(sheet, number, cells, header, plan, builder, strict)
+
+
+def _flat_row(sheet: Sheet, number: int, cells: list[str], header: list[str], plan: list[tuple[str, Any]],
+              builder: Builder, strict: bool) -> None:
+    t: dict[str, Any] = {}
+    groups: dict[tuple[str, str], dict[str, Any]] = {}
+    for col, cell in enumerate(cells[len(header):], start=len(header)):
+        if cell.strip():
+            builder.drop(where(sheet, number, col), cell.strip(), "cellule hors des colonnes nommées")
+    for col, (heading, (kind, spec), cell) in enumerate(zip(header, plan, cells, strict=False)):
+        value = cell.strip()
+        if not value:
+            continue
+        loc = where(sheet, number, col, heading)
+        if kind == "field":
+            builder.put(t, "_" if spec == "_nom" else spec, value, loc, strict)
+        elif kind == "group":
+            name, choice, comment = spec
+            entry = groups.setdefault((name, choice), {"checked": None, "comment": "", "loc": loc})
+            if comment:
+                entry["comment"], entry["comment_loc"] = value, loc
+            else:
+                entry["checked"] = v.yes_no(value)
+                entry["value"], entry["loc"] = value, loc
+        else:
+            builder.drop(loc, value, "colonne non reconnue (--correspondance pour l'associer à un champ)")
+    for (name, choice), entry in groups.items():
+        if entry["checked"] is True or (entry["checked"] is None and entry.get("value")):
+            item = choice if entry["checked"] else f"{choice} : {entry['value']}"
+            if entry["comment"]:
+                item += f" ({entry['comment']})"
+            if name in LIST_FIELDS:
+                t.setdefault(name, []).append(item)
+            else:
+                builder.put(t, name, choice, entry["loc"])
+        elif entry["comment"]:
+            builder.drop(entry["comment_loc"], entry["comment"], "commentaire d'un choix non coché")
+    builder.finish(t, where(sheet, number))
+
+
+# -- whole files -------------------------------------------------------------------------------
+
+def import_file(path: str, commune: str, commune_name: str, mapping: dict[str, str] | None = None) -> Import:
+    """The draft register of the spreadsheet at `path`. Raises InputErrors."""
+    from . import cnil
+
+    out = Import(register={"version": 1, "commune": commune, "traitements": []})
+    builder = Builder(commune, commune_name, out)
+    sheets = read_sheets(path)
+    fiches = [s for s in sheets if cnil.is_fiche(s)]
+    if fiches:
+        out.layout = "cnil"
+        carried: set[str] = set()
+        for sheet in fiches:
+            carried |= cnil.read_fiche(sheet, builder)
+    tables = [s for s in sheets if s not in fiches and header_row(s, mapping) is not None]
+    if not fiches and not tables:
+        import_flat(sheets[0], builder, mapping, path)  # raises: no name column
+    for sheet in tables:
+        import_flat(sheet, builder, mapping, path, skip=carried if fiches else None)
+    for sheet in sheets:
+        if sheet in fiches or sheet in tables:
+            continue
+        for number, cells in sheet.rows:
+            for col, cell in enumerate(cells):
+                if cell.strip():
+                    builder.drop(where(sheet, number, col), cell.strip(), "feuille non reconnue (ni liste ni fiche de "
+                                                                          "registre)")
     return out
 
 
-def _identifier(given: str | None, number: int, used: set[str]) -> str:
-    base = re.sub(r"[^A-Za-z0-9_.-]+", "-", given or "").strip("-") or f"T-{number:03d}"
-    candidate, n = base, 2
-    while candidate in used:
-        candidate, n = f"{base}-{n}", n + 1
-    used.add(candidate)
-    return candidate
+COMMUNE_SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+_SMALL = {"en", "de", "la", "le", "les", "du", "des", "sur", "sous", "et", "aux", "au", "l", "d", "lès", "les"}
+GDPR_APPLICATION = "2018-05-25"
+
+
+def commune_name(slug: str) -> str:
+    """`saint-medard-en-jalles` -> `Saint-Medard-en-Jalles` (accents are the DPO's to restore)."""
+    words = slug.split("-")
+    return "-".join(w if (i and w in _SMALL) else w.capitalize() for i, w in enumerate(words))
+
+
+def outside_metropole(result: Import, name: str) -> None:
+    """A commune without a Bordeaux Métropole avenant: its draft gets a `contrat:` block so that
+    it validates (the format has no « sans avenant » option yet)."""
+    register = result.register
+    contract = {"nom": name, "date_effet": GDPR_APPLICATION, "violations_confiees_metropole": False,
+                "dpo_mutualise": False}
+    result.register = {"version": register.pop("version"), "commune": register.pop("commune"),
+                       "contrat": contract, **register}
+    result.notes.append(f"Commune hors Bordeaux Métropole : bloc contrat: provisoire (nom « {name} » à accentuer, "
+                        f"date d'effet = entrée en application du RGPD, {GDPR_APPLICATION}) ; le format n'a pas encore "
+                        "d'option « sans avenant », les constats propres à l'avenant ne la concernent pas.")
 
 
 def _comment(text: str) -> str:
@@ -348,15 +482,19 @@ def _comment(text: str) -> str:
     return terminal_safe(text).replace("\n", "\\n")
 
 
-def to_yaml(result: Import, source: str) -> str:
+def to_yaml(result: Import, source: str, notes: list[str] | None = None) -> str:
     lines = [
-        f"# Brouillon de registre (format rgpdcheck v1) importé de {Path(source).name} par rgpdcheck import.",
+        f"# Brouillon de registre (format rgpdcheck v1) importé de {Path(source).name} par rgpdcheck import"
+        + (f" ({LAYOUT_NAMES.get(result.layout, result.layout)})." if result.layout else "."),
         "# À relire et compléter : rgpdcheck validate puis rgpdcheck audit.",
     ]
+    lines += [f"# {_comment(note)}" for note in [*result.notes, *(notes or [])]]
     if result.unmapped:
         lines.append("# Valeurs non reprises (à saisir à la main) :")
-        lines += [_comment(f"#   - {item}") for item in result.unmapped]
+        lines += [f"#   - {_comment(item)}" for item in result.unmapped]
     if result.ignored_columns:
-        lines.append(_comment("# Colonnes non reconnues : " + ", ".join(f"« {c} »" for c in result.ignored_columns)))
-    body = yaml.safe_dump(result.register, allow_unicode=True, sort_keys=False, width=100)
+        lines.append("# Colonnes non reconnues : " + _comment(", ".join(f"« {c} »" for c in result.ignored_columns)))
+    order = ["version", "commune", "contrat", "acteurs", "dpo", "traitements"]
+    register = {k: result.register[k] for k in sorted(result.register, key=order.index)}
+    body = yaml.safe_dump(register, allow_unicode=True, sort_keys=False, width=100)
     return "\n".join(lines) + "\n" + body

@@ -104,16 +104,33 @@ class Contrat(_Model):
 TypeActeur = Literal["commune", "metropole", "prestataire", "etablissement_public", "autre"]
 
 
+class Contact(_Model):
+    """A person reachable on behalf of a body (its representative, art. 27 and 30(1)(a))."""
+
+    nom: Texte | None = None
+    adresse: Texte | None = None
+    telephone: Texte | None = None
+    courriel: Texte | None = None
+
+
 class Acteur(_Model):
     id: Ident
     type: TypeActeur | None = None
     nom: Texte | None = None
+    # contact details (art. 30(1)(a)): the controller's, a joint controller's
+    adresse: Texte | None = None
+    telephone: Texte | None = None
+    courriel: Texte | None = None
+    representant: Contact | None = None
     commentaire: Texte | None = None
 
 
 class Dpo(_Model):
     id: Ident
     nom: Texte | None = None
+    adresse: Texte | None = None
+    telephone: Texte | None = None
+    courriel: Texte | None = None
     organismes: Liste[Ident] = []
     designe_le: Jour | None = None
     lettre_de_mission: bool | None = None
@@ -122,7 +139,7 @@ class Dpo(_Model):
 # -- treatments ------------------------------------------------------------------------
 
 BaseLegale = Literal["consentement", "contrat", "obligation_legale", "interets_vitaux", "mission_interet_public", "interets_legitimes"]
-DonneeSensible = Literal[SENSITIVE]  # art. 9 and 10 categories, and the NIR (vocabulary.py)
+DonneeSensible = Literal[SENSITIVE]  # art. 9 and 10 categories, the NIR, and « non précisée » (vocabulary.py)
 Garantie = Literal["decision_adequation", "clauses_types", "regles_entreprise", "derogation_art49"]
 SortFinal = Literal["effacement", "anonymisation", "archivage_intermediaire", "archivage_definitif"]
 CritereAipd = Literal[
@@ -187,6 +204,7 @@ class Traitement(_Model):
     application: Texte | None = None
     editeur: Texte | None = None
     responsable: Ident | None = None
+    responsables_conjoints: Liste[Ident] = []  # other joint controllers (actors), art. 26 and 30(1)(a)
     finalites: Liste[Texte] = []
     base_legale: BaseLegale | None = None
     preuve_consentement: bool | None = None
@@ -378,6 +396,15 @@ class Registre(_Model):
     traitements: Liste[Traitement] = []
     evenements: Liste[Evenement] = []
     derogations: Liste[Derogation] = []
+
+
+def annotation_args(annotation: Any) -> list[Any]:
+    """Every type inside an annotation (`list[X] | None` -> list[X], X, None), depth first."""
+    out = []
+    for arg in get_args(annotation):
+        out.append(arg)
+        out.extend(annotation_args(arg))
+    return out
 
 
 def json_schema(draft: str = "2020-12") -> dict[str, Any]:

@@ -78,9 +78,9 @@ def check_targets(targets: list[str], inputs: list[str]) -> None:
         raise InputErrors(problems)
 
 
-def write_atomic(target: str, text: str) -> None:
-    """Write `text` to `target` whole: replace a regular file (its mode kept) or create one;
-    write a device or a FIFO as a stream. Raises WriteError."""
+def write_atomic(target: str, text: str | bytes) -> None:
+    """Write `text` (or bytes: a workbook) to `target` whole: replace a regular file (its mode
+    kept) or create one; write a device or a FIFO as a stream. Raises WriteError."""
     data = _encode(text)
     with interrupt.deferred():
         try:
@@ -112,9 +112,9 @@ def write_new(target: str, text: str) -> bool:
             temp.unlink(missing_ok=True)
 
 
-def _encode(text: str) -> bytes:
+def _encode(text: str | bytes) -> bytes:
     # A file name that is not UTF-8 reaches the report as `\udcff`: shown, never a crash.
-    return text.encode("utf-8", "backslashreplace")
+    return text if isinstance(text, bytes) else text.encode("utf-8", "backslashreplace")
 
 
 def _write(target: str, data: bytes) -> None:

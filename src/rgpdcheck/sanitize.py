@@ -37,6 +37,11 @@ def xml_safe(text: str) -> str:
     return _UNSAFE.sub(_visible, text)
 
 
+def csv_uncell(text: str) -> str:
+    """What `csv_cell` wrote, read back: the `'` it put before a formula-like cell removed."""
+    return text[1:] if text.startswith("'") and text[1:].startswith(_FORMULA_START) else text
+
+
 def csv_cell(value: object) -> object:
     """A cell a spreadsheet will not evaluate: text that could start a formula is prefixed `'`."""
     if isinstance(value, str) and value.startswith(_FORMULA_START):

@@ -15,7 +15,6 @@ draft 2020-12 (yaml-language-server before 1.20).
 from __future__ import annotations
 
 import copy
-import typing
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -50,20 +49,12 @@ def models() -> dict[str, type[BaseModel]]:
             return
         found[cls.__name__] = cls
         for info in cls.model_fields.values():
-            for arg in [info.annotation, *_flatten(info.annotation)]:
+            for arg in [info.annotation, *model.annotation_args(info.annotation)]:
                 if isinstance(arg, type) and issubclass(arg, BaseModel):
                     visit(arg)
 
     visit(model.Registre)
     return found
-
-
-def _flatten(annotation: Any) -> list[Any]:
-    out = []
-    for arg in typing.get_args(annotation):
-        out.append(arg)
-        out.extend(_flatten(arg))
-    return out
 
 
 def field_text(cls: type[BaseModel], key: str) -> dict[str, str] | None:

@@ -9,7 +9,6 @@ French with its line; all the problems of a file are reported together.
 from __future__ import annotations
 
 import difflib
-import typing
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -22,7 +21,7 @@ from .fact_schema import ABSENT
 from .idents import event_key, ident
 from .loader import Document, load_document
 from .model import EVENT_CLASSES as _EVENT_CLASSES
-from .model import EVENT_DATE_FIELD, Registre, event_date
+from .model import EVENT_DATE_FIELD, Registre, annotation_args, event_date
 from .vocabulary import METROPOLE, METROPOLE_NAME
 
 
@@ -126,18 +125,10 @@ def _model_at(loc: tuple[Any, ...]) -> type[BaseModel] | None:
 
 
 def _inner_model(annotation: Any) -> Any:
-    for arg in [annotation, *_flatten(annotation)]:
+    for arg in [annotation, *annotation_args(annotation)]:
         if isinstance(arg, type) and issubclass(arg, BaseModel):
             return arg
     return annotation
-
-
-def _flatten(annotation: Any) -> list[Any]:
-    out = []
-    for arg in typing.get_args(annotation):
-        out.append(arg)
-        out.extend(_flatten(arg))
-    return out
 
 
 def _describe(loc: tuple[Any, ...]) -> str:
@@ -265,6 +256,9 @@ def _cross_check_references(document: Document, rule_ids: set[str] | None) -> li
             ref(("dpo", i, "organismes", j), org, actors, "organisme (acteur)")
     for i, t in _items(data, "traitements"):
         ref(("traitements", i, "responsable"), t.get("responsable"), actors, "responsable (acteur)")
+        joint = t.get("responsables_conjoints")
+        for j, actor in enumerate(joint if isinstance(joint, list) else []):
+            ref(("traitements", i, "responsables_conjoints", j), actor, actors, "responsable conjoint (acteur)")
         subs = t.get("sous_traitants")
         for j, st in enumerate(subs if isinstance(subs, list) else []):
             if isinstance(st, dict):

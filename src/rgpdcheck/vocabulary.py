@@ -36,14 +36,16 @@ ART9 = (
 )
 ART10 = ("infractions_condamnations",)
 NIR = "nir"  # the social security number: not art. 9, but high-risk (art. 87, CNIL)
+# Declared (an imported spreadsheet said « oui ») without saying which: to be specified.
+UNSPECIFIED = "non_precisee"
 # Every value of a treatment's `donnees_sensibles`, in the register's documented order.
-SENSITIVE = (*ART9, *ART10, NIR)
+SENSITIVE = (*ART9, *ART10, NIR, UNSPECIFIED)
 SENSITIVE_LABELS = {
     "sante": "santé", "origine_raciale_ethnique": "origine raciale ou ethnique", "opinions_politiques": "opinions politiques",
     "convictions_religieuses": "convictions religieuses ou philosophiques", "appartenance_syndicale": "appartenance syndicale",
     "genetique": "données génétiques", "biometrique": "données biométriques", "vie_sexuelle": "vie sexuelle",
     "orientation_sexuelle": "orientation sexuelle", "infractions_condamnations": "infractions et condamnations (art. 10)",
-    "nir": "NIR (numéro de sécurité sociale)",
+    "nir": "NIR (numéro de sécurité sociale)", "non_precisee": "catégorie non précisée",
 }
 
 # -- French labels of every enumerated value of the register format ---------------------

@@ -4,10 +4,11 @@
 from __future__ import annotations
 
 from ..reports import AuditReport, DeadlineReport
+from ..sanitize import terminal_safe
 
 
 def _line(text: str) -> str:
-    return " ".join(text.split())
+    return " ".join(terminal_safe(text).split())
 
 
 def audit(report: AuditReport) -> str:
