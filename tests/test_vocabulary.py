@@ -5,9 +5,8 @@ from __future__ import annotations
 
 import typing
 
-from pydantic import BaseModel
 
-from rgpdcheck import model
+from rgpdcheck import model, schema
 from rgpdcheck.vocabulary import LABELS, SENSITIVE, SEVERITIES, SEVERITY_RANK, label
 
 
@@ -20,19 +19,11 @@ def enumerations() -> dict[str, set[object]]:
             return set(typing.get_args(annotation))
         return set().union(*(literals(a) for a in typing.get_args(annotation))) if typing.get_args(annotation) else set()
 
-    def walk(cls: type[BaseModel]) -> None:
+    for cls in schema.models().values():
         for name, info in cls.model_fields.items():
             values = literals(info.annotation)
             if values:
                 out.setdefault("acteur_type" if cls is model.Acteur and name == "type" else name, set()).update(values)
-            for arg in [info.annotation, *typing.get_args(info.annotation)]:
-                for inner in [arg, *typing.get_args(arg)]:
-                    if isinstance(inner, type) and issubclass(inner, BaseModel):
-                        walk(inner)
-
-    walk(model.Registre)
-    for cls in model.EVENT_CLASSES.values():
-        walk(cls)
     return out
 
 
