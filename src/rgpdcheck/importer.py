@@ -22,9 +22,9 @@ from . import columns, labels
 from . import values as v
 from .errors import InputError, InputErrors
 from .loader import parse_document, read_text
+from .model import Traitement
 from .normalise import normalise_text as normalise
 from .sanitize import terminal_safe
-from .model import Traitement
 from .sheets import Sheet, read_sheets, where
 from .values import parse_date, parse_duration  # noqa: F401 (the import's public helpers)
 
@@ -453,7 +453,7 @@ def import_file(path: str, commune: str, commune_name: str, mapping: dict[str, s
 
 
 COMMUNE_SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
-_SMALL = {"en", "de", "la", "le", "les", "du", "des", "sur", "sous", "et", "aux", "au", "l", "d", "lès", "les"}
+_SMALL = {"en", "de", "la", "le", "les", "du", "des", "sur", "sous", "et", "aux", "au", "l", "d", "lès"}
 GDPR_APPLICATION = "2018-05-25"
 
 

@@ -23,7 +23,6 @@ from ..reports import AuditReport, DeadlineReport
 from ..rulebook import Rule
 from ..vocabulary import SEVERITY_LABELS, SEVERITY_RANK
 
-
 COLOURS = {"erreur": "#b3261e", "avertissement": "#a15c00", "info": "#1f5fa8"}
 
 _CSS = """
