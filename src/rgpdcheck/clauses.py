@@ -53,9 +53,3 @@ def requirements() -> tuple[Requirement, ...]:
                     tuple(r.get("regles", [])), r.get("limite", ""))
         for r in data["exigences"]
     )
-
-
-def find(clause_id: str) -> Clause | None:
-    """A clause by id, case and spacing forgiven (`v-e/3`, `V-E/3`, ` V-k `)."""
-    wanted = clause_id.strip().lower()
-    return next((c for key, c in clauses().items() if key.lower() == wanted), None)
