@@ -58,7 +58,7 @@ FACT_FIELDS: dict[str, frozenset[str]] = {
     "saisine_dpo": frozenset({"eid", "date", "tid", "jour", "dpo", "par", "phase", "avis", "preuve_conservee"}),
     # the dated steps of an acquisition (V-e), by their event type
     "etape": frozenset({"eid", "date", "tid", "jour", "etape", "voie", "par", "saisine_dpo_avant", "avis_dpo_avant",
-                        "saisine_dgnsi_avant"}),
+                        "saisine_dgnsi_avant", "ecart_ve"}),
     "evolution": frozenset({"eid", "date", "tid", "jour", "nature", "demandee_par", "traitee_par", "processus_standard",
                             "avis_dpo_avant"}),
     "fin_conservation": frozenset({

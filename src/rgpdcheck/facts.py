@@ -229,15 +229,31 @@ def _referral_facts(out: FactSet, e: Any, path: tuple[Any, ...], ctx: _Context) 
                phase=e.phase or ABSENT, avis=e.avis or ABSENT, preuve_conservee=yes_no(e.preuve_conservee))
 
 
+def _ve_gap(voie: str, step: str, dpo_before: str, assent_before: str, dgnsi_before: str) -> str:
+    """oui when a step of V-e was done without what the clause requires before it:
+    V-e/1, the project's validation or technical design without a DPO referral (« en amont de
+    la validation du projet ») ; V-e/2, the tender documents drafted without referring the DGNSI
+    and the DPO (« en amont de la rédaction des pièces du dossier de mise en concurrence ») ;
+    V-e/3, a direct creation put in place without the DPO's assent (« sans l'avis conforme »)."""
+    gap = ((voie == "projet_numerique" and step in ("validation_projet", "conception_technique") and dpo_before == "non")
+           or (voie == "saisine_directe" and step == "mise_en_oeuvre" and assent_before == "non")
+           or (voie == "commande_publique" and step == "redaction_dce" and "non" in (dgnsi_before, dpo_before)))
+    return yes_no(gap)
+
+
 def _step_facts(out: FactSet, e: Any, path: tuple[Any, ...], ctx: _Context) -> None:
     when = event_date(e)
     t = ctx.treatments.get(e.traitement or "")
-    _add_event(out, "etape", e, path, jour=day(when), etape=e.type,
-               voie=(t.acquisition.voie if t is not None and t.acquisition else None) or ABSENT,
+    voie = (t.acquisition.voie if t is not None and t.acquisition else None) or ABSENT
+    dpo_before = ctx.referred_by(e.traitement, when)
+    assent_before = ctx.referred_by(e.traitement, when, ASSENT)
+    dgnsi_before = ctx.dgnsi_by(e.traitement, when)
+    _add_event(out, "etape", e, path, jour=day(when), etape=e.type, voie=voie,
                par=ctx.step_party(e),
-               saisine_dpo_avant=ctx.referred_by(e.traitement, when),
-               avis_dpo_avant=ctx.referred_by(e.traitement, when, ASSENT),
-               saisine_dgnsi_avant=ctx.dgnsi_by(e.traitement, when))
+               saisine_dpo_avant=dpo_before,
+               avis_dpo_avant=assent_before,
+               saisine_dgnsi_avant=dgnsi_before,
+               ecart_ve=_ve_gap(voie, e.type, dpo_before, assent_before, dgnsi_before))
 
 
 def _evolution_facts(out: FactSet, e: Any, path: tuple[Any, ...], ctx: _Context) -> None:
