@@ -108,6 +108,7 @@ def events(draw, index: int, treatment_ids: list[str]) -> dict:
     if kind == "saisine_dpo":
         return _clean({**base, "type": kind, "date": when,
                        "avis": draw(maybe(st.sampled_from(["favorable", "conforme", "reserve", "defavorable", "en_attente"]))),
+                       "dpo": draw(maybe(st.just("dpo-1"))),  # dropped by `registers` when it lists no DPO
                        "preuve_conservee": draw(maybe(st.booleans()))})
     if kind == "step":
         step = draw(st.sampled_from(STEPS))
@@ -128,6 +129,7 @@ def events(draw, index: int, treatment_ids: list[str]) -> dict:
                        "notifiee_cnil_le": (start + timedelta(hours=notified)).isoformat(timespec="minutes") if notified is not None else None,
                        "personnes_informees_le": (start + timedelta(hours=informed)).isoformat(timespec="minutes") if informed is not None else None,
                        "motif_retard": draw(maybe(st.just("analyse technique"))),
+                       "motif_retard_personnes": draw(maybe(st.just("demande des enquêteurs"))),
                        "risque": draw(maybe(st.sampled_from(["faible", "risque", "eleve"]))),
                        "inscrite_registre": draw(maybe(st.booleans())),
                        "geree_par": draw(maybe(st.sampled_from(["metropole", "commune"]))),
@@ -144,10 +146,13 @@ def events(draw, index: int, treatment_ids: list[str]) -> dict:
         return _clean({**base, "type": kind, "date_prevue": when,
                        "option": draw(maybe(st.sampled_from(["effacement", "anonymisation", "archivage_intermediaire", "archivage_definitif"]))),
                        "commune_informee_le": draw(maybe(days)),
+                       "accord_commune_le": draw(maybe(days)),
+                       "decide_par": draw(maybe(st.sampled_from(["COMMUNE", "metropole"]))),
                        "realisee_le": draw(maybe(days)),
                        "acces_restreint": draw(maybe(st.booleans()))})
     if kind == "etat_des_lieux":
-        return _clean({"id": base["id"], "type": kind, "remis_le": when, "exhaustif": draw(maybe(st.booleans()))})
+        return _clean({"id": base["id"], "type": kind, "remis_le": when, "exhaustif": draw(maybe(st.booleans())),
+                       "traitements": draw(maybe(st.lists(st.sampled_from(treatment_ids), unique=True)))})
     if kind == "sensibilisation":
         return {"id": base["id"], "type": kind, "date": when}
     return {**base, "type": kind, "date": when}
@@ -170,13 +175,18 @@ def registers(draw) -> dict:
            for p in partners],
         "dpo": draw(st.lists(st.fixed_dictionaries({
             "id": st.just("dpo-1"), "organismes": st.sampled_from([["metropole"], ["metropole", "COMMUNE"], ["COMMUNE"]]),
-        }, optional={"designe_le": days, "lettre_de_mission": st.booleans()}), max_size=1)),
+        }, optional={"designe_le": days, "lettre_de_mission": st.booleans(), "communique_cnil_le": days}), max_size=1)),
         "traitements": items,
         "evenements": [draw(events(i, ids)) for i in range(n_events)],
         "derogations": draw(st.lists(st.fixed_dictionaries({
             "regle": st.sampled_from(RULE_IDS), "motif": st.just("plan d'action"), "jusqu_au": days,
         }, optional={"traitement": st.sampled_from(ids)}), max_size=1)),
     }
+    for event in register["evenements"]:
+        if event.get("decide_par") == "COMMUNE":
+            event["decide_par"] = register["commune"]
+        if event["type"] == "saisine_dpo" and not register["dpo"]:
+            event.pop("dpo", None)
     for dpo in register["dpo"]:
         dpo["organismes"] = [register["commune"] if o == "COMMUNE" else o for o in dpo["organismes"]]
         dpo.update(contacts(draw))

@@ -78,7 +78,7 @@ def carried(path: Path, as_of: date | None = None) -> dict:
                                    if t.duree_conservation and t.duree_conservation.duree else None),
             "sort_final": t.sort_final, "mesures_securite": _unique(t.mesures_securite),
             "information_personnes": t.information_personnes.realisee if t.information_personnes else None,
-            "aipd": t.aipd.realisee_le if t.aipd else None, "criteres_aipd": sorted(set(t.criteres_aipd)),
+            "aipd": t.aipd.realisee_le if t.aipd else None, "criteres_aipd": sorted(set(t.criteres_aipd)) if t.criteres_aipd is not None else None,
         }
     # the model writes the DPO on each activity's line or fiche: with no activity, there is none
     dpos = sorted((d.nom or d.id, _contact(d)) for d in model.dpo if model.commune in d.organismes) if treatments else []

@@ -97,6 +97,16 @@ def _transfers(t: Any, _: _Context) -> str:
                  for x in t.transferts_hors_ue)
 
 
+def _criteria(t: Any, _: _Context) -> str:
+    """WP248 criteria: empty when not declared, « aucun » when declared none (kept apart: an
+    undeclared list is a finding, va7-criteres-aipd-non-renseignes)."""
+    if t.criteres_aipd is None:
+        return ""
+    if not t.criteres_aipd:
+        return "aucun"
+    return _join(labels.CRITERIA.get(x, x) for x in t.criteres_aipd)
+
+
 def _sensitive(t: Any, _: _Context) -> str:
     if t.donnees_sensibles is None:
         return ""
@@ -153,7 +163,7 @@ CONTROLLER_COLUMNS: list[Column] = [
     ("Sort final", lambda t, c: labels.FINAL.get(t.sort_final or "", "")),
     ("Mesures de sécurité", lambda t, c: _join(t.mesures_securite)),
     ("Information des personnes", lambda t, c: _yes_no(t.information_personnes.realisee) if t.information_personnes else ""),
-    ("Critères AIPD", lambda t, c: _join(labels.CRITERIA.get(x, x) for x in t.criteres_aipd)),
+    ("Critères AIPD", _criteria),
     ("AIPD", _dpia),
 ]
 CONTROLLER_HEADERS = [name for name, _ in CONTROLLER_COLUMNS]
@@ -243,7 +253,7 @@ def fiche_values(t: Any, ctx: _Context) -> dict[str, Any]:
         "transferts": [(x.pays, labels.GUARANTEES.get(x.garantie or "", "")) for x in t.transferts_hors_ue or []],
         "information_personnes": _yes_no(t.information_personnes.realisee) if t.information_personnes else "",
         "aipd": _dpia(t, ctx),
-        "criteres_aipd": [labels.CRITERIA.get(x, x) for x in t.criteres_aipd],
+        "criteres_aipd": [labels.CRITERIA.get(x, x) for x in t.criteres_aipd or []] or ([] if t.criteres_aipd is None else ["aucun"]),
     }
 
 

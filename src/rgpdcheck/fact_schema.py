@@ -30,8 +30,12 @@ FACT_FIELDS: dict[str, frozenset[str]] = {
     # what a liability determination is about (added by `liability`, never in an audit)
     "cible": frozenset({"tid", "eid"}),
     "dpo": frozenset({"did", "nom", "couvre_commune", "couvre_metropole", "designe", "jour_designe", "lettre_de_mission",
-                      "coordonnees"}),
-    "etat_des_lieux": frozenset({"eid", "date", "tid", "jour_remis", "exhaustif"}),
+                      "coordonnees", "communique_cnil", "nb_organismes_hors_metropole"}),
+    # the actors listed in the register (art. 37(1)(a): public bodies that are controllers)
+    "acteur": frozenset({"aid", "nom", "type", "responsable", "dpo_designe"}),
+    "etat_des_lieux": frozenset({"eid", "date", "tid", "jour_remis", "exhaustif", "nb_traitements"}),
+    # one per treatment an inventory lists (V-k)
+    "traitement_inventorie": frozenset({"eid", "tid", "jour_remis"}),
     "communication_cnil": frozenset({"eid", "date", "tid", "jour"}),
     "traitement": frozenset({
         "tid", "nom", "responsable", "responsable_nom", "responsable_type", "base_legale", "preuve_consentement",
@@ -39,12 +43,12 @@ FACT_FIELDS: dict[str, frozenset[str]] = {
         "nb_mesures_securite", "donnees_sensibles_renseignees", "nb_donnees_sensibles", "nb_donnees_art9",
         "nb_donnees_art10", "nir", "exception_art9", "justification_minimisation", "transferts_renseignes",
         "nb_transferts", "duree_conservation", "sort_final", "information_personnes",
-        "procedure_rectification", "nb_criteres_aipd", "grande_echelle", "aipd", "cree_le", "anterieur",
+        "procedure_rectification", "criteres_aipd_renseignes", "nb_criteres_aipd", "grande_echelle", "aipd", "cree_le", "anterieur",
         "statut", "exploitation", "role_metropole", "metropole_definit_finalites_moyens",
         "metropole_pouvoir_adjudicateur", "accord_conjoint", "voie", "jour_cree", "date_cree",
     }),
     "sous_traitant": frozenset({
-        "tid", "acteur", "rang", "selectionne_par", "contrat_ecrit", "instructions_documentees", "autorisation",
+        "tid", "acteur", "acteur_nom", "rang", "selectionne_par", "contrat_ecrit", "instructions_documentees", "autorisation",
         "information_commune",
     }),
     "finalite": frozenset({"tid", "texte", "libelle", "rang"}),
@@ -53,17 +57,17 @@ FACT_FIELDS: dict[str, frozenset[str]] = {
     "derogation": frozenset({"regle", "tid", "motif", "jour_fin"}),
     "violation": frozenset({
         "eid", "date", "tid", "risque", "s_detectee", "s_limite_notification", "date_limite", "notifiee_cnil", "heures_notification",
-        "motif_retard", "personnes_informees", "inscrite_registre", "geree_par", "observations_commune",
+        "motif_retard", "personnes_informees", "heures_information", "motif_retard_personnes", "inscrite_registre", "geree_par", "observations_commune",
     }),
     "saisine_dpo": frozenset({"eid", "date", "tid", "jour", "dpo", "par", "phase", "avis", "preuve_conservee"}),
     # the dated steps of an acquisition (V-e), by their event type
     "etape": frozenset({"eid", "date", "tid", "jour", "etape", "voie", "par", "saisine_dpo_avant", "avis_dpo_avant",
-                        "saisine_dgnsi_avant", "ecart_ve"}),
+                        "saisine_dgnsi_avant", "ecart_ve", "avis_dpo_commune_avant", "avis_dpo_metropole_avant"}),
     "evolution": frozenset({"eid", "date", "tid", "jour", "nature", "demandee_par", "traitee_par", "processus_standard",
-                            "avis_dpo_avant"}),
+                            "avis_dpo_avant", "avis_dpo_commune_avant", "avis_dpo_metropole_avant"}),
     "fin_conservation": frozenset({
-        "eid", "date", "tid", "date_prevue", "jour_prevue", "option", "commune_informee", "jour_commune_informee", "realisee",
-        "acces_restreint",
+        "eid", "date", "tid", "date_prevue", "jour_prevue", "option", "commune_informee", "jour_commune_informee", "accord_commune",
+        "jour_accord_commune", "decide_par_responsable", "decide_par_nom", "realisee", "jour_realisee", "acces_restreint",
     }),
     "declaration_arret": frozenset({"eid", "date", "tid", "jour"}),
     "plan_action_anterieurs": frozenset({"eid", "date", "tid", "jour"}),
@@ -78,7 +82,7 @@ FACT_FIELDS: dict[str, frozenset[str]] = {
 # Kinds whose facts are about the register as a whole, not about one treatment (the
 # inventory of prior treatments and CNIL declarations may name a treatment, but judge the
 # commune's obligation).
-REGISTER_KINDS = frozenset({"registre", "etat_des_lieux", "communication_cnil", "derogation"})
+REGISTER_KINDS = frozenset({"registre", "etat_des_lieux", "communication_cnil", "derogation", "acteur"})
 
 
 @dataclass

@@ -80,7 +80,10 @@ def build_facts(register: Register) -> FactSet:
             jour_designe=day(dpo.designe_le) if _known(dpo.designe_le, as_of) else -1,
             lettre_de_mission=yes_no(dpo.lettre_de_mission),
             coordonnees=present(_contact(dpo)),  # art. 30(1)(a)
+            communique_cnil=present(_known(dpo.communique_cnil_le, as_of)),  # art. 37(7)
+            nb_organismes_hors_metropole=len(set(dpo.organismes) - {vocabulary.METROPOLE}),
         )
+    _actor_facts(out, register)
     actor_types = register.actor_types()
     actor_names = register.actor_names()
     for index, treatment in enumerate(model.traitements):
@@ -106,6 +109,21 @@ def build_facts(register: Register) -> FactSet:
     return out
 
 
+def _actor_facts(out: FactSet, register: Register) -> None:
+    """One fact per listed actor: its type, whether it is the controller (or a joint
+    controller) of a treatment known on the audit date, and whether a DPO designated by then
+    names it among the bodies that designated him (art. 37(1)(a))."""
+    model, as_of = register.model, register.as_of
+    known = [t for t in model.traitements if t.cree_le is None or t.cree_le <= as_of]
+    controllers = {t.responsable or model.commune for t in known}
+    controllers |= {a for t in known for a in t.responsables_conjoints}
+    covered = {org for d in model.dpo if _known(d.designe_le, as_of) for org in d.organismes}
+    for index, actor in enumerate(model.acteurs):
+        out.add("acteur", actor.id, ("acteurs", index), aid=actor.id, nom=actor.nom or actor.id,
+                type=actor.type or ABSENT, responsable=yes_no(actor.id in controllers),
+                dpo_designe=present(actor.id in covered or None))
+
+
 class _Context:
     """What event facts read besides the event: the audit date, the treatments, and the dated
     DPO and DGNSI referrals of each treatment known on that date (for the steps of V-e)."""
@@ -113,21 +131,39 @@ class _Context:
     def __init__(self, register: Register):
         self.as_of = register.as_of
         self.treatments = {t.id: t for t in register.model.traitements}
-        self.referrals: dict[str, list[tuple[date, str | None]]] = {}
+        self.referrals: dict[str, list[tuple[date, str | None, str | None]]] = {}
+        # the bodies each DPO was designated by (to tell whose opinion a referral gave, V-e/3)
+        self.dpo_bodies = {d.id: frozenset(d.organismes) for d in register.model.dpo}
+        self.commune = register.model.commune
+        self.actor_names = register.actor_names()
         self.dgnsi: dict[str, list[date]] = {}
         for e in register.model.evenements:
             when = event_date(e)
             if e.traitement is None or when is None or when > self.as_of:
                 continue
             if e.type == "saisine_dpo":
-                self.referrals.setdefault(e.traitement, []).append((when, e.avis))
+                self.referrals.setdefault(e.traitement, []).append((when, e.avis, e.dpo))
             elif e.type == "saisine_dgnsi":
                 self.dgnsi.setdefault(e.traitement, []).append(when)
 
-    def referred_by(self, tid: str | None, when: date, opinions: frozenset[str] | None = None) -> str:
-        """oui when the DPO was referred about `tid` on or before `when` (with one of `opinions`)."""
+    def referred_by(self, tid: str | None, when: date, opinions: frozenset[str] | None = None,
+                    body: str | None = None) -> str:
+        """oui when the DPO was referred about `tid` on or before `when` (with one of `opinions`;
+        with `body`, a DPO the referral names and that `body` designated)."""
         return yes_no(any(day <= when and (opinions is None or avis in opinions)
-                          for day, avis in self.referrals.get(tid or "", ())))
+                          and (body is None or body in self.dpo_bodies.get(dpo or "", ()))
+                          for day, avis, dpo in self.referrals.get(tid or "", ())))
+
+    def assent_of_both(self, tid: str | None, when: date) -> dict[str, str]:
+        """V-e/3: whether the commune's DPO and the Métropole's each gave a favourable or
+        conforme opinion on or before `when` (a referral that names no DPO counts for neither)."""
+        return {"avis_dpo_commune_avant": self.referred_by(tid, when, ASSENT, self.commune),
+                "avis_dpo_metropole_avant": self.referred_by(tid, when, ASSENT, vocabulary.METROPOLE)}
+
+    def controller(self, tid: str | None) -> str | None:
+        """The controller of a treatment (the commune unless the register names another)."""
+        t = self.treatments.get(tid or "")
+        return None if t is None else (t.responsable or self.commune)
 
     def dgnsi_by(self, tid: str | None, when: date) -> str:
         return yes_no(any(day <= when for day in self.dgnsi.get(tid or "", ())))
@@ -186,6 +222,9 @@ def _violation_facts(out: FactSet, e: Any, path: tuple[Any, ...], ctx: _Context)
         heures_notification=-(-(int(notified.timestamp()) - detected) // 3600) if notified else -1,
         motif_retard=present(e.motif_retard),
         personnes_informees=yes_no(informed is not None),
+        # hours from detection to informing the persons, rounded up; -1 when not informed
+        heures_information=-(-(int(informed.timestamp()) - detected) // 3600) if informed else -1,
+        motif_retard_personnes=present(e.motif_retard_personnes),
         inscrite_registre=yes_no(e.inscrite_registre),
         geree_par=e.geree_par or ABSENT,
         observations_commune=yes_no(e.observations_commune),
@@ -221,7 +260,11 @@ def _inventory_facts(out: FactSet, e: Any, path: tuple[Any, ...], ctx: _Context)
     delivered = e.remis_le or e.date
     if delivered is None:
         return
-    _add_event(out, "etat_des_lieux", e, path, jour_remis=day(delivered), exhaustif=yes_no(e.exhaustif))
+    _add_event(out, "etat_des_lieux", e, path, jour_remis=day(delivered), exhaustif=yes_no(e.exhaustif),
+               nb_traitements=len(set(e.traitements)))
+    for rank, tid in enumerate(dict.fromkeys(e.traitements)):
+        out.add("traitement_inventorie", f"{event_key(e.id, path[-1])}#{rank}", path + ("traitements", rank),
+                eid=e.id or ABSENT, tid=tid, jour_remis=day(delivered))
 
 
 def _referral_facts(out: FactSet, e: Any, path: tuple[Any, ...], ctx: _Context) -> None:
@@ -253,18 +296,22 @@ def _step_facts(out: FactSet, e: Any, path: tuple[Any, ...], ctx: _Context) -> N
                saisine_dpo_avant=dpo_before,
                avis_dpo_avant=assent_before,
                saisine_dgnsi_avant=dgnsi_before,
-               ecart_ve=_ve_gap(voie, e.type, dpo_before, assent_before, dgnsi_before))
+               ecart_ve=_ve_gap(voie, e.type, dpo_before, assent_before, dgnsi_before),
+               **ctx.assent_of_both(e.traitement, when))
 
 
 def _evolution_facts(out: FactSet, e: Any, path: tuple[Any, ...], ctx: _Context) -> None:
     _add_event(out, "evolution", e, path, jour=day(event_date(e)), nature=e.nature or ABSENT,
                demandee_par=e.demandee_par or ABSENT, traitee_par=e.traitee_par or ABSENT,
                processus_standard=yes_no(e.processus_standard),
-               avis_dpo_avant=ctx.referred_by(e.traitement, event_date(e), ASSENT))
+               avis_dpo_avant=ctx.referred_by(e.traitement, event_date(e), ASSENT),
+               **ctx.assent_of_both(e.traitement, event_date(e)))
 
 
 def _retention_end_facts(out: FactSet, e: Any, path: tuple[Any, ...], ctx: _Context) -> None:
     informed = _known(e.commune_informee_le, ctx.as_of)
+    accord = _known(e.accord_commune_le, ctx.as_of)
+    done = _known(e.realisee_le, ctx.as_of)
     planned = e.date_prevue or event_date(e)  # `date` may say when the end was decided
     _add_event(
         out, "fin_conservation", e, path,
@@ -273,7 +320,13 @@ def _retention_end_facts(out: FactSet, e: Any, path: tuple[Any, ...], ctx: _Cont
         option=e.option or ABSENT,
         commune_informee=yes_no(informed is not None),
         jour_commune_informee=day(informed) if informed else -1,
-        realisee=yes_no(_known(e.realisee_le, ctx.as_of) is not None),
+        accord_commune=yes_no(accord is not None),
+        jour_accord_commune=day(accord) if accord else -1,
+        # V-f/4: whether the outcome was decided by the treatment's controller
+        decide_par_responsable=ABSENT if not e.decide_par else yes_no(e.decide_par == ctx.controller(e.traitement)),
+        decide_par_nom=ctx.actor_names.get(e.decide_par, e.decide_par) if e.decide_par else ABSENT,
+        realisee=yes_no(done is not None),
+        jour_realisee=day(done) if done else -1,
         acces_restreint=yes_no(e.acces_restreint),
     )
 
@@ -327,7 +380,7 @@ def _measure_kind(words: str) -> str:
 def _treatment_facts(out: FactSet, t: Traitement, path: tuple[Any, ...], commune: str,
                      actor_types: dict[str, str], actor_names: dict[str, str], date_effet: date) -> None:
     sensitive = set(t.donnees_sensibles or [])
-    criteria = set(t.criteres_aipd)
+    criteria = set(t.criteres_aipd or [])
     if sensitive - {"nir"}:
         criteria.add("donnees_sensibles")  # WP248 criterion 4 follows from the data themselves
     responsable = t.responsable or commune
@@ -358,6 +411,7 @@ def _treatment_facts(out: FactSet, t: Traitement, path: tuple[Any, ...], commune
         sort_final=t.sort_final or ABSENT,
         information_personnes=yes_no(t.information_personnes.realisee if t.information_personnes else None),
         procedure_rectification=yes_no(t.procedure_rectification),
+        criteres_aipd_renseignes=yes_no(t.criteres_aipd is not None),
         nb_criteres_aipd=len(criteria),
         grande_echelle=yes_no("grande_echelle" in criteria),
         aipd=present(t.aipd and t.aipd.realisee_le),
@@ -378,6 +432,7 @@ def _treatment_facts(out: FactSet, t: Traitement, path: tuple[Any, ...], commune
             "sous_traitant", f"{t.id}#{rank}", path + ("sous_traitants", rank),
             tid=t.id,
             acteur=provider.acteur,
+            acteur_nom=actor_names.get(provider.acteur, provider.acteur),
             rang={1: "premier", "1": "premier", "ulterieur": "ulterieur"}.get(provider.rang, ABSENT),
             selectionne_par=provider.selectionne_par or ABSENT,
             contrat_ecrit=yes_no(provider.contrat_ecrit),

@@ -193,6 +193,9 @@ class Builder:
         elif name == "transferts_hors_ue":
             self._transfers(t, value, loc)
         elif name == "criteres_aipd":
+            if v.yes_no(value) is False:  # « aucun »: declared, none applies
+                t.setdefault("criteres_aipd", [])
+                return
             for item in v.split_list(value, strict=strict):
                 criterion = labels.criterion(item)
                 if criterion is None:

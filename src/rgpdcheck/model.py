@@ -134,6 +134,8 @@ class Dpo(_Model):
     organismes: Liste[Ident] = []
     designe_le: Jour | None = None
     lettre_de_mission: bool | None = None
+    # art. 37(7): the designation communicated to the supervisory authority (the CNIL)
+    communique_cnil_le: Jour | None = None
 
 
 # -- treatments ------------------------------------------------------------------------
@@ -220,7 +222,8 @@ class Traitement(_Model):
     information_personnes: Information | None = None
     procedure_rectification: bool | None = None
     mesures_securite: Liste[Texte] = []
-    criteres_aipd: Liste[CritereAipd] = []
+    # None: not declared (a finding); []: declared, none applies (art. 35 screening done)
+    criteres_aipd: list[CritereAipd] | None = None
     aipd: Aipd | None = None
     cree_le: Jour | None = None
     statut: Literal["actif", "clos"] | None = None
@@ -290,6 +293,8 @@ class Violation(_Evenement):
     detectee_le: Instant | None = None
     notifiee_cnil_le: Instant | None = None
     motif_retard: Texte | None = None
+    # why the persons were informed more than 72 hours after detection (art. 34(1))
+    motif_retard_personnes: Texte | None = None
     risque: Literal["faible", "risque", "eleve"] | None = None
     personnes_informees_le: Instant | None = None
     inscrite_registre: bool | None = None
@@ -316,6 +321,10 @@ class FinConservation(_Evenement):
     date_prevue: Jour | None = None
     option: SortFinal | None = None
     commune_informee_le: Jour | None = None
+    # V-f/1: the commune renewed its accord to the erasure (« réitérer son accord »)
+    accord_commune_le: Jour | None = None
+    # V-f/4: who decided the outcome (an actor id), « décidé par le Responsable de Traitement »
+    decide_par: Ident | None = None
     realisee_le: Jour | None = None
     acces_restreint: bool | None = None
 
@@ -324,6 +333,8 @@ class EtatDesLieux(_Evenement):
     type: Literal["etat_des_lieux"]
     remis_le: Jour | None = None
     exhaustif: bool | None = None
+    # the prior treatments the inventory lists (ids), for V-k's exhaustiveness
+    traitements: Liste[Ident] = []
 
 
 class CommunicationCnil(_Evenement):

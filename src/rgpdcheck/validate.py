@@ -267,6 +267,11 @@ def _cross_check_references(document: Document, rule_ids: set[str] | None) -> li
         ref(("evenements", i, "traitement"), e.get("traitement"), treatments, "traitement")
         if e.get("type") == "saisine_dpo":
             ref(("evenements", i, "dpo"), e.get("dpo"), dpos, "DPO")
+        if e.get("type") == "fin_conservation":
+            ref(("evenements", i, "decide_par"), e.get("decide_par"), actors, "décideur (acteur)")
+        listed = e.get("traitements") if e.get("type") == "etat_des_lieux" else None
+        for j, tid in enumerate(listed if isinstance(listed, list) else []):
+            ref(("evenements", i, "traitements", j), tid, treatments, "traitement")
     for i, d in _items(data, "derogations"):
         ref(("derogations", i, "traitement"), d.get("traitement"), treatments, "traitement")
         if rule_ids is not None:
