@@ -61,6 +61,8 @@ def audit_register(register: Register, rules: tuple[Rule, ...], waivers: bool = 
                    progress: Callable[[int, int], None] | None = None) -> AuditResult:
     """Audit a validated register; `progress(done, total)` is told of each partition evaluated."""
     facts = build_facts(register)
+    # a commune party to no avenant (`cadre: rgpd`) is audited against the GDPR alone
+    rules = tuple(r for r in rules if r.applies(register.contract.avenant))
     findings = to_findings(rulebook.run(rules, facts, register.document, progress=progress), register.file)
     if waivers:
         findings = apply_waivers(findings, register.model.derogations, register.as_of)
