@@ -177,6 +177,9 @@ def registers(draw) -> dict:
             "regle": st.sampled_from(RULE_IDS), "motif": st.just("plan d'action"), "jusqu_au": days,
         }, optional={"traitement": st.sampled_from(ids)}), max_size=1)),
     }
+    if draw(st.integers(0, 4)) == 0:  # a commune party to no avenant: audited against the GDPR alone
+        register["commune"] = "saint-hors-metropole"
+        register["cadre"] = "rgpd"
     for dpo in register["dpo"]:
         dpo["organismes"] = [register["commune"] if o == "COMMUNE" else o for o in dpo["organismes"]]
         dpo.update(contacts(draw))
