@@ -55,7 +55,7 @@ def upcoming(register: Register, within: int, rules: tuple[Rule, ...] | None = N
     by_rule = {r.id: r for r in rules}
     by_id = facts.by_id()
     out = []
-    for finding in to_findings(hits, register.file):
+    for finding in to_findings(hits, register.file, register.contract.avenant):
         due = by_id[finding.subject][by_rule[finding.rule_id].spec.echeance]
         days_left = (date.fromisoformat(due[:10]) - as_of).days
         out.append(Deadline(due, days_left, finding))
