@@ -82,7 +82,8 @@ footer { margin-top: 32px; color: var(--gris); font-size: 12px; }
 def audit(report: AuditReport) -> str:
     results, rules = report.results, report.rules
     by_id = {r.id: r for r in rules}
-    families = _families(rules)
+    # the chart's families: those of the rules that ran (a register without an avenant: GDPR rules)
+    families = _families(tuple(r for r in rules if any(r.applies(res.avenant) for res in results)))
     title = "Audit RGPD — " + ", ".join(r.commune_name or r.commune for r in results)
     body = []
     if len(results) > 1:
