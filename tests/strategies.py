@@ -182,6 +182,9 @@ def registers(draw) -> dict:
             "regle": st.sampled_from(RULE_IDS), "motif": st.just("plan d'action"), "jusqu_au": days,
         }, optional={"traitement": st.sampled_from(ids)}), max_size=1)),
     }
+    if draw(st.integers(0, 4)) == 0:  # a commune party to no avenant: audited against the GDPR alone
+        register["commune"] = "saint-hors-metropole"
+        register["cadre"] = "rgpd"
     for event in register["evenements"]:
         if event.get("decide_par") == "COMMUNE":
             event["decide_par"] = register["commune"]

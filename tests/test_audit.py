@@ -37,7 +37,8 @@ def test_bruges_fixture_end_to_end():
     assert municipol.treatment == "T-MUNICIPOL"
     assert municipol.line == line_of(BRUGES, "base_legale: consentement")
     assert "RGPD art. 10" in municipol.citations and "Avenant V-a règle d'or n°1" in municipol.citations
-    assert by_treatment["T-SUFFRAGE"] == {"va7-duree-conservation-absente", "va7-sort-final-absent"}
+    # no retention period: its fate is not reported beside it (one omission, one finding)
+    assert by_treatment["T-SUFFRAGE"] == {"va7-duree-conservation-absente"}
     assert {"va1-donnees-sensibles-sans-exception", "va6-securite-renforcee-absente", "va7-aipd-manquante"} <= by_treatment["T-MILLESIME"]
     assert "va3-minimisation-non-justifiee" not in by_treatment["T-MILLESIME"]  # its justification is given
     assert "va1-interet-legitime-autorite-publique" in by_treatment["T-SALTO"]

@@ -48,6 +48,12 @@ class Page(HTMLParser):
     def count(self, tag: str, css: str) -> int:
         return sum(1 for t, a in self.classes if t == tag and css in (a.get("class") or "").split())
 
+    def findings(self, css: str) -> int:
+        """The findings the `constat` articles of a class show: one each, or the treatments
+        of a grouped one (the same finding on many treatments, grouping.py)."""
+        return sum(int(a.get("data-traitements") or 1) for t, a in self.classes
+                   if t == "article" and css in (a.get("class") or "").split())
+
 
 def render(*paths: Path) -> str:
     return render_report("html", AuditReport([audit_file(str(p), None, TODAY, RULES) for p in paths], RULES))
@@ -59,7 +65,7 @@ def test_report_counts_every_finding_by_severity_and_keeps_waived_ones_apart():
     totals = summary([result])
     for severity, n in totals["by_severity"].items():
         counted = [f for f in result.findings if f.counted and f.severity == severity]
-        assert page.count("article", severity) == len(counted) == n
+        assert page.findings(severity) == len(counted) == n
     assert page.count("article", "deroge") == totals["waived"]
     assert page.body["data-erreurs"] == str(totals["by_severity"]["erreur"])
     # every audited treatment has its row in the status table, with its name and its state; a
@@ -76,7 +82,9 @@ def test_report_counts_every_finding_by_severity_and_keeps_waived_ones_apart():
         target = re.match(r'<a href="#([^"]+)" class="statut', row.group(1)).group(1)
         section = text[text.index(f'<h3 id="{target}">'):]
         section = section[: re.search(r"<h[23][ >]", section[4:]).start() + 4]
-        assert section.count('<article class="constat') == len(own)
+        # its own findings, and links to the findings common to many treatments it is among
+        grouped = re.findall(r'<a href="#commun-[^"]+" data-regle="([^"]+)"', section)
+        assert section.count('<article class="constat') + len(grouped) == len(own)
         assert sorted(re.findall(r'data-regle="([^"]+)"', section)) == sorted(f.rule_id for f in own)
     assert page.count("span", "conforme") == len({t for t, _ in result.treatment_names}
                                                   - {f.treatment for f in result.findings if f.counted})
@@ -175,8 +183,8 @@ def test_report_renders_in_a_real_browser(tmp_path):
     assert dom.returncode == 0, dom.stderr[-2000:]
     rendered = Page(dom.stdout)
     by = summary([result])["by_severity"]
-    assert rendered.count("article", "erreur") == by["erreur"]
-    assert rendered.count("article", "avertissement") == by["avertissement"]
+    assert rendered.findings("erreur") == by["erreur"]
+    assert rendered.findings("avertissement") == by["avertissement"]
     assert re.search(rf'data-gravite="erreur">{by["erreur"]}<', dom.stdout)
     png = tmp_path / "rapport.png"
     screenshot(report, png, tmp_path)

@@ -88,7 +88,9 @@ def test_an_openrgpd_export(cli, tmp_path, samples):
 def test_a_home_made_spreadsheet_of_a_commune_outside_the_metropole(cli, tmp_path, samples):
     result, data, text = draft(cli, tmp_path, samples["tableur-maison.xlsx"], "--correspondance",
                                str(samples["correspondance-maison.yaml"]), commune="saint-emilion")
-    assert data["contrat"]["nom"] == "Saint-Emilion" and "hors Bordeaux Métropole" in text
+    # no avenant with Bordeaux Métropole: the draft says so, and names the commune in its actor entry
+    assert data["cadre"] == "rgpd" and "contrat" not in data and "hors Bordeaux Métropole" in text
+    assert {"id": "saint-emilion", "type": "commune", "nom": "Saint-Emilion"} in data["acteurs"]
     police = by_name(data)["Main courante et procès-verbaux de la police municipale"]
     assert police["finalites"] == ["Rédaction des rapports et procès-verbaux", "Gestion des fourrières et objets trouvés"]
     assert police["base_legale"] == "consentement" and police["donnees_sensibles"] == ["infractions_condamnations"]

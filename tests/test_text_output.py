@@ -7,6 +7,8 @@ import pytest
 from conftest import ROOT
 
 from rgpdcheck.audit import audit_file
+from rgpdcheck.grouping import split
+from rgpdcheck.rulebook import load as load_rules
 
 REGISTERS = sorted(ROOT.glob("fixtures/*/registre.yaml"))
 
@@ -34,11 +36,16 @@ def test_findings_are_grouped_under_the_treatment_s_name(cli, monkeypatch):
     path = ROOT / "fixtures" / "bruges" / "registre.yaml"
     output = cli("audit", str(path)).stdout
     result = audit_file(str(path), None, __import__("conftest").TODAY)
+    groups, singles = split(result.findings, {r.id: r for r in load_rules()})
     for tid, name in result.treatment_names:
-        if any(f.treatment == tid and f.counted for f in result.findings):
+        if any(f.treatment == tid and f.counted for f in singles):
             assert f"Traitement {tid} « {name} »" in output
     counted = [f for f in result.findings if f.counted]
-    assert output.count("Références : ") == len(counted)
+    # one block per finding, but one for all the treatments a grouped finding is on
+    assert groups and output.count("Références : ") == len([f for f in singles if f.counted]) + len(groups)
+    assert sum(len(g.items) for g in groups) + len([f for f in singles if f.counted]) == len(counted)
+    for g in groups:
+        assert f"{g.severity} · {g.rule_id} · {len(g.items)} traitements" in output
     assert f"{len(counted)} constats : " in output and "(s)" not in output.splitlines()[-2]
 
 

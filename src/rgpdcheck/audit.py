@@ -34,6 +34,7 @@ class AuditResult:
     baselined: int = 0  # findings left out because a baseline already counts them
     commune_name: str = ""  # "Bruges", for reports written for people
     treatment_names: tuple[tuple[str, str], ...] = ()  # (id, name) of the audited treatments (not set aside), by id
+    avenant: bool = True  # False: a commune party to no avenant (`cadre: rgpd`), audited against the GDPR alone
 
     @property
     def treatment_ids(self) -> tuple[str, ...]:
@@ -61,7 +62,10 @@ def audit_register(register: Register, rules: tuple[Rule, ...], waivers: bool = 
                    progress: Callable[[int, int], None] | None = None) -> AuditResult:
     """Audit a validated register; `progress(done, total)` is told of each partition evaluated."""
     facts = build_facts(register)
-    findings = to_findings(rulebook.run(rules, facts, register.document, progress=progress), register.file)
+    # a commune party to no avenant (`cadre: rgpd`) is audited against the GDPR alone
+    rules = tuple(r for r in rules if r.applies(register.contract.avenant))
+    findings = to_findings(rulebook.run(rules, facts, register.document, progress=progress), register.file,
+                           register.contract.avenant)
     if waivers:
         findings = apply_waivers(findings, register.model.derogations, register.as_of)
     return AuditResult(
@@ -72,6 +76,7 @@ def audit_register(register: Register, rules: tuple[Rule, ...], waivers: bool = 
         set_aside=dict(facts.set_aside),
         treatments=len(register.model.traitements) - facts.set_aside["traitements"],
         commune_name=register.contract.nom,
+        avenant=register.contract.avenant,
         treatment_names=tuple(sorted((f["tid"], f["nom"]) for f in facts.facts if f["kind"] == "traitement")),
     )
 

@@ -42,7 +42,15 @@ def rule_dict(rule: Rule) -> dict[str, Any]:
         "description": rule.spec.description.strip(),
         "references": {"avenant": list(refs.avenant), "rgpd": list(refs.rgpd), "autres": list(refs.autres)},
         "citations": rule.citations(),
+        "cadre": rule.cadre,
     }
+
+
+FRAME_LINES = {
+    "rgpd": "Cadre : RGPD — s'applique à toute commune, qu'elle soit partie à un avenant ou non (cadre: rgpd).",
+    "avenant": "Cadre : avenant — ne s'applique qu'à une commune partie à un avenant RGPD avec Bordeaux Métropole ; "
+               "une commune sans avenant (cadre: rgpd) n'est pas auditée sur cette règle.",
+}
 
 
 def render_rules(rules: tuple[Rule, ...], fmt: str) -> str:
@@ -69,7 +77,9 @@ def _rules_markdown(rules: tuple[Rule, ...]) -> str:
         "",
         "Chaque exigence de la section V, avec les règles qui la vérifient et, le cas échéant, ce "
         "qu'un registre ne peut pas montrer. Les lignes renvoient au document d'origine "
-        "(délibération 2018-297 et avenants, premier avenant).",
+        "(délibération 2018-297 et avenants, premier avenant). Dans les tables des règles, « Sans "
+        "avenant » dit si la règle s'applique aussi à une commune partie à aucun avenant "
+        "(`cadre: rgpd`, audit au regard du RGPD seul).",
         "",
         "| Exigence | Clause (lignes) | Règles | Ce que le registre ne montre pas |",
         "|---|---|---|---|",
@@ -84,9 +94,11 @@ def _rules_markdown(rules: tuple[Rule, ...]) -> str:
     out += ["", "# Règles"]
     for family in sorted(families):
         members = families[family]
-        out += ["", f"## {members[0].family_title}", "", "| Règle | Gravité | Titre | Références |", "|---|---|---|---|"]
+        out += ["", f"## {members[0].family_title}", "",
+                "| Règle | Gravité | Titre | Références | Sans avenant |", "|---|---|---|---|---|"]
         for r in members:
-            out.append(f"| `{r.id}` | {r.spec.severite} | {_cell(r.spec.titre)} | {_cell(' ; '.join(r.citations()))} |")
+            out.append(f"| `{r.id}` | {r.spec.severite} | {_cell(r.spec.titre)} | {_cell(' ; '.join(r.citations()))} | "
+                       f"{'oui' if r.cadre == 'rgpd' else 'non'} |")
     out += ["", f"{len(rules)} règle(s), {len(load_requirements())} exigence(s).", ""]
     return "\n".join(out)
 
@@ -181,6 +193,7 @@ def explain(subject: str, rules: tuple[Rule, ...]) -> str | None:
             f"{rule.id} — {rule.spec.titre}",
             f"Gravité : {rule.spec.severite} · famille : {rule.family_title}",
             "Références : " + " ; ".join(rule.citations()),
+            FRAME_LINES[rule.cadre],
         ]
         if rule.spec.description.strip():
             out += ["", textwrap.fill(" ".join(rule.spec.description.split()), 88)]

@@ -249,13 +249,16 @@ def validate(fichiers: tuple[str, ...], as_of: date | None) -> None:
 @main.command("rules")
 @click.option("--format", "-f", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text", show_default=True,
               help="Format de la liste.")
+@click.option("--cadre", type=click.Choice(["rgpd", "avenant"]), default=None,
+              help="rgpd : les règles qui s'appliquent à une commune sans avenant (cadre: rgpd) ; "
+                   "avenant : celles qui ne s'appliquent qu'à une commune partie à un avenant.")
 @_OUTPUT
-def rules_command(fmt: str, output: str | None) -> None:
+def rules_command(fmt: str, cadre: str | None, output: str | None) -> None:
     """Liste les règles : identifiant, gravité, références (avenant, RGPD)."""
     from .catalogue import render_rules
 
     _check_outputs([output], [])
-    _emit(render_rules(_rules(), fmt), output)
+    _emit(render_rules(tuple(r for r in _rules() if cadre in (None, r.cadre)), fmt), output)
 
 
 @main.command()

@@ -42,12 +42,34 @@ class Contract:
     date_effet: date
     violations_confiees_metropole: bool
     dpo_mutualise: bool
-    source: str  # "projet" (the commune's data file) or "registre" (a `contrat:` block)
+    source: str  # "projet" (the commune's data file), "registre" (a `contrat:` block) or "rgpd"
+    avenant: bool = True  # False: the commune is party to no avenant (`cadre: rgpd`), the GDPR alone
+
+
+# The audit frames (a rule's `cadre`, a register's `cadre`): the GDPR alone, or the GDPR and the
+# avenant. A GDPR rule runs in both; an avenant rule only where the commune is party to one.
+FRAMES = ("rgpd", "avenant")
 
 
 # The deliberation's two options, each commune's own choice (option 1: breaches delegated to
 # BM; option 2: the DPO shared with BM).
 OPTIONS = ("violations_confiees_metropole", "dpo_mutualise")
+
+
+_SMALL_WORDS = {"en", "de", "la", "le", "les", "du", "des", "sur", "sous", "et", "aux", "au", "l", "d", "lès"}
+
+
+def name_from_slug(slug: str) -> str:
+    """`saint-medard-en-jalles` -> `Saint-Medard-en-Jalles` (accents are the DPO's to restore)."""
+    words = slug.split("-")
+    return "-".join(w if (i and w in _SMALL_WORDS) else w.capitalize() for i, w in enumerate(words))
+
+
+def without_avenant(slug: str, name: str | None = None) -> Contract:
+    """A commune party to no avenant (`cadre: rgpd`): no option of the deliberation, and the
+    GDPR's own date of application where the facts need a start date."""
+    return Contract(commune=slug, nom=name or name_from_slug(slug), date_effet=parameter("rgpd_applicable"),
+                    violations_confiees_metropole=False, dpo_mutualise=False, source="rgpd", avenant=False)
 
 
 def resolve(slug: str, block: Any, as_of: date) -> Contract | None:

@@ -46,6 +46,7 @@ class Deadline:
 def upcoming(register: Register, within: int, rules: tuple[Rule, ...] | None = None) -> list[Deadline]:
     """Deadlines due on or before `as_of + within` days, soonest first (overdue ones too)."""
     rules = rules if rules is not None else rulebook.load("echeance")
+    rules = tuple(r for r in rules if r.applies(register.contract.avenant))  # `cadre: rgpd`: the GDPR's alone
     as_of = register.as_of
     end = as_of + timedelta(days=within)
     horizon = make_fact("horizon", "horizon", jour_fin=day(end), s_fin=end_of_day(end))
@@ -54,7 +55,7 @@ def upcoming(register: Register, within: int, rules: tuple[Rule, ...] | None = N
     by_rule = {r.id: r for r in rules}
     by_id = facts.by_id()
     out = []
-    for finding in to_findings(hits, register.file):
+    for finding in to_findings(hits, register.file, register.contract.avenant):
         due = by_id[finding.subject][by_rule[finding.rule_id].spec.echeance]
         days_left = (date.fromisoformat(due[:10]) - as_of).days
         out.append(Deadline(due, days_left, finding))

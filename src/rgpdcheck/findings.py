@@ -94,11 +94,13 @@ def apply_waivers(findings: list[Finding], waivers: list[Any], as_of: date) -> l
     return out
 
 
-def to_findings(hits: list[Hit], file: str) -> list[Finding]:
-    """One finding per hit (rule and subject fact), sorted for reports."""
+def to_findings(hits: list[Hit], file: str, avenant: bool = True) -> list[Finding]:
+    """One finding per hit (rule and subject fact), sorted for reports. Without an avenant
+    (`cadre: rgpd`) a finding cites the GDPR alone: the avenant's clauses bind other communes."""
     findings = []
     for hit in hits:
         rule = hit.rule
+        citations = rule.citations() if avenant else [c for c in rule.citations() if not c.startswith("Avenant ")]
         findings.append(Finding(
             rule_id=rule.id,
             severity=rule.spec.severite,
@@ -106,7 +108,7 @@ def to_findings(hits: list[Hit], file: str) -> list[Finding]:
             file=file,
             line=hit.line,
             treatment=_treatment_of(hit.bound[rule.spec.lieu.alias]),
-            citations=tuple(rule.citations()),
+            citations=tuple(citations),
             family=rule.family,
             title=rule.spec.titre,
             subject=hit.subject,

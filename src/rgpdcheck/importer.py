@@ -21,6 +21,7 @@ import yaml
 from . import columns, labels
 from . import values as v
 from .errors import InputError, InputErrors
+from .contract import name_from_slug
 from .loader import parse_document, read_text
 from .model import Traitement
 from .normalise import normalise_text as normalise
@@ -64,6 +65,7 @@ class Import:
     rows: int = 0
     layout: str = ""
     notes: list[str] = field(default_factory=list)
+    commune_spelling: str | None = None  # the commune's name as the sheet writes it (« La Brède »)
 
 
 MAX_MAPPING_BYTES = 1024 * 1024
@@ -119,6 +121,8 @@ class Builder:
     def actor(self, name: str, kind: str) -> str:
         """The id of the actor called `name`, declared if new."""
         key = normalise(name)
+        if key == normalise(self.commune_name):  # « La Brède » for la-brede: the commune, as the sheet spells it
+            self.out.commune_spelling = self.out.commune_spelling or name.strip()
         if key in self.names:
             return self.names[key]
         base, n = _slug(name), 2
@@ -456,27 +460,26 @@ def import_file(path: str, commune: str, commune_name: str, mapping: dict[str, s
 
 
 COMMUNE_SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
-_SMALL = {"en", "de", "la", "le", "les", "du", "des", "sur", "sous", "et", "aux", "au", "l", "d", "lès"}
-GDPR_APPLICATION = "2018-05-25"
-
-
 def commune_name(slug: str) -> str:
     """`saint-medard-en-jalles` -> `Saint-Medard-en-Jalles` (accents are the DPO's to restore)."""
-    words = slug.split("-")
-    return "-".join(w if (i and w in _SMALL) else w.capitalize() for i, w in enumerate(words))
+    return name_from_slug(slug)
 
 
 def outside_metropole(result: Import, name: str) -> None:
-    """A commune without a Bordeaux Métropole avenant: its draft gets a `contrat:` block so that
-    it validates (the format has no « sans avenant » option yet)."""
+    """A commune party to no Bordeaux Métropole avenant: its draft says so (`cadre: rgpd`, the
+    GDPR alone), and names the commune in its actor entry (the name its findings use)."""
     register = result.register
-    contract = {"nom": name, "date_effet": GDPR_APPLICATION, "violations_confiees_metropole": False,
-                "dpo_mutualise": False}
+    spelled = result.commune_spelling
+    name = spelled or name
+    actors = register.get("acteurs") or []
+    if not any(a.get("id") == register["commune"] for a in actors):
+        actors.insert(0, {"id": register["commune"], "type": "commune", "nom": name})
+    register["acteurs"] = actors
     result.register = {"version": register.pop("version"), "commune": register.pop("commune"),
-                       "contrat": contract, **register}
-    result.notes.append(f"Commune hors Bordeaux Métropole : bloc contrat: provisoire (nom « {name} » à accentuer, "
-                        f"date d'effet = entrée en application du RGPD, {GDPR_APPLICATION}) ; le format n'a pas encore "
-                        "d'option « sans avenant », les constats propres à l'avenant ne la concernent pas.")
+                       "cadre": "rgpd", **register}
+    result.notes.append(f"Commune hors Bordeaux Métropole : « cadre: rgpd », le registre est audité au regard du RGPD "
+                        f"seul, sans les règles propres à l'avenant"
+                        + (f" (nom « {name} » repris du tableur)." if spelled else f" (nom « {name} » à accentuer dans acteurs)."))
 
 
 def _comment(text: str) -> str:
@@ -497,7 +500,7 @@ def to_yaml(result: Import, source: str, notes: list[str] | None = None) -> str:
         lines += [f"#   - {_comment(item)}" for item in result.unmapped]
     if result.ignored_columns:
         lines.append("# Colonnes non reconnues : " + _comment(", ".join(f"« {c} »" for c in result.ignored_columns)))
-    order = ["version", "commune", "contrat", "acteurs", "dpo", "traitements"]
+    order = ["version", "commune", "cadre", "contrat", "acteurs", "dpo", "traitements"]
     register = {k: result.register[k] for k in sorted(result.register, key=order.index)}
     body = yaml.safe_dump(register, allow_unicode=True, sort_keys=False, width=100)
     return "\n".join(lines) + "\n" + body

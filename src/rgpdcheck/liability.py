@@ -171,6 +171,16 @@ def _target_errors(register: Register, treatment: str | None, event: str | None)
     return treatment, event
 
 
+def without_avenant(register: Register) -> InputError:
+    """A liability question on a register without an avenant (`cadre: rgpd`): there is no
+    contractual burden to apportion; the GDPR alone says who answers (the controller)."""
+    return InputError(register.file, register.document.line_of(("cadre",)),
+                      f"{register.contract.nom} n'est partie à aucun avenant RGPD (cadre: rgpd) : il n'y a pas de charge "
+                      "à répartir par contrat. Vis-à-vis de la CNIL et des personnes, la commune répond de ses traitements "
+                      "comme responsable de traitement (RGPD art. 24 et 82), ses sous-traitants dans les limites de "
+                      "l'art. 82(2) ; « rgpdcheck audit » vérifie le registre au regard du RGPD.")
+
+
 def determine_all(register: Register, rules: tuple[Rule, ...] | None = None) -> dict[str, Determination]:
     """The determination for every treatment of the register as of its audit date.
 
@@ -188,6 +198,8 @@ def determine(register: Register, treatment: str | None, event: str | None,
 
     `facts`: the register's facts when the caller has them already."""
     rules = rules if rules is not None else rulebook.load("responsabilite")
+    if not register.contract.avenant:
+        raise InputErrors([without_avenant(register)])
     treatment, event = _target_errors(register, treatment, event)
     facts = facts if facts is not None else build_facts(register)
     by_id = facts.by_id()

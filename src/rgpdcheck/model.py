@@ -400,6 +400,9 @@ class Derogation(_Model):
 class Registre(_Model):
     version: Literal[1]
     commune: Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")]
+    # the legal frame of the audit: `avenant` (the GDPR and the commune's avenant with Bordeaux
+    # Métropole, the default) or `rgpd` (a commune party to no avenant: the GDPR alone)
+    cadre: Literal["avenant", "rgpd"] | None = None
     contrat: Contrat | None = None
     date_reference: Jour | None = None
     acteurs: Liste[Acteur] = []

@@ -61,6 +61,9 @@ class RuleSpec(Strict):
     titre: str
     references: References
     description: str = ""
+    # `avenant`: a duty that exists only through the avenant, though the rule cites the GDPR
+    # article behind it; without it, the frame follows the references (see Rule.cadre)
+    cadre: Literal["avenant"] | None = None
     lieu: Location
     condition: dict[str, list[dict[str, Any]]]
 
@@ -190,6 +193,20 @@ class Rule:
         return self.spec.id
 
     @property
+    def cadre(self) -> str:
+        """The legal frame the rule belongs to: `rgpd` (it applies to any controller, with or
+        without an avenant) when it cites a GDPR article and does not declare `cadre: avenant`;
+        else `avenant` (it runs only for a commune party to an avenant with Bordeaux Métropole).
+        Liability rules apportion the avenant's burden between the parties: always `avenant`."""
+        if self.kind == "responsabilite" or self.spec.cadre == "avenant" or not self.spec.references.rgpd:
+            return "avenant"
+        return "rgpd"
+
+    def applies(self, with_avenant: bool) -> bool:
+        """Whether the rule runs on a register of a commune with (or without) an avenant."""
+        return with_avenant or self.cadre == "rgpd"
+
+    @property
     def subject_kind(self) -> str:
         """The kind of fact a result of this rule is about (its `lieu`)."""
         return self.condition.subject_kind
@@ -266,6 +283,8 @@ def _load_file(path: Path, first: int) -> list[Rule]:
         try:
             _check_text(spec, data.sorte)
             condition = compile_condition(spec.condition, spec.lieu.alias, spec.templates())
+            if data.sorte != "responsabilite":  # liability apportions the avenant's burden: avenant only
+                _check_frame(spec, condition)
             if isinstance(spec, DeadlineRuleSpec) and spec.echeance not in FACT_FIELDS[condition.subject_kind]:
                 raise ValueError(f"échéance : champ « {spec.echeance} » inconnu pour les faits « {condition.subject_kind} »")
         except ValueError as exc:
@@ -284,6 +303,50 @@ def _check_text(spec: RuleSpec, kind: RuleKind) -> None:
     if unknown:
         raise ValueError(f"références : clause(s) {', '.join(f'« {u} »' for u in unknown)} inconnue(s) de "
                          "data/clauses.yaml (par exemple V-e/3, V-d/violations, V-a/7)")
+
+
+# What only a commune party to an avenant has: the deliberation's options, the V-k inventory,
+# Bordeaux Métropole's role and choices, the commune's observations. A rule that reads one of
+# these is an avenant rule: on a register without an avenant they are empty or meaningless.
+AVENANT_FIELDS: dict[str, frozenset[str]] = {
+    "registre": frozenset({"violations_confiees_metropole", "dpo_mutualise", "jour_effet", "jour_limite_etat_des_lieux",
+                           "date_limite_etat_des_lieux"}),
+    "traitement": frozenset({"role_metropole", "metropole_definit_finalites_moyens", "metropole_pouvoir_adjudicateur",
+                             "exploitation"}),
+    "sous_traitant": frozenset({"information_commune"}),
+    "violation": frozenset({"geree_par", "observations_commune"}),
+    "demande": frozenset({"observations_commune"}),
+}
+AVENANT_KINDS = frozenset({"etat_des_lieux", "communication_cnil", "plan_action_anterieurs", "declaration_arret",
+                           "notification_processus"})
+
+
+def _fields_read(pattern: Any) -> set[str]:
+    """The field names a pattern's body compares (inside `$or`/`$and` too)."""
+    out: set[str] = set()
+    if isinstance(pattern, dict):
+        for key, value in pattern.items():
+            if key in ("$or", "$and"):
+                for part in value:
+                    out |= _fields_read(part)
+            elif not key.startswith("$"):
+                out.add(key)
+    return out
+
+
+def _check_frame(spec: RuleSpec, condition: Condition) -> None:
+    """A GDPR rule (one that also runs without an avenant) must cite a GDPR article and read
+    none of the facts only an avenant gives (AVENANT_FIELDS, AVENANT_KINDS)."""
+    if spec.cadre == "avenant" or not spec.references.rgpd:
+        return
+    for raw, pattern in zip(spec.condition["all"], condition.patterns, strict=True):
+        body = next(iter(raw.values()))
+        read = _fields_read(body) & AVENANT_FIELDS.get(pattern.kind, frozenset())
+        if pattern.kind in AVENANT_KINDS or read:
+            what = f"les faits « {pattern.kind} »" if pattern.kind in AVENANT_KINDS else \
+                f"{', '.join(f'« {f} »' for f in sorted(read))} des faits « {pattern.kind} »"
+            raise ValueError(f"la règle lit {what}, propres à l'avenant, mais s'appliquerait sans avenant (elle cite le "
+                             "RGPD) : déclarez « cadre: avenant » (docs/regles.md)")
 
 
 # -- running rules ---------------------------------------------------------------------

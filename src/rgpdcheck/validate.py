@@ -68,11 +68,15 @@ def validate(document: Document, as_of: date | None, today: date, rule_ids: set[
         raise InputErrors(errors + [_translate(error, document) for error in exc.errors()]) from None
     errors += _check_chronology(model, document)
     day = as_of or model.date_reference or today
-    contract = contract_mod.resolve(model.commune, model.contrat, day)
-    if contract is None:
+    contract: contract_mod.Contract | None
+    if model.cadre == "rgpd":
+        contract = _without_avenant(model, document, errors)
+    else:
+        contract = contract_mod.resolve(model.commune, model.contrat, day)
+    if contract is None and model.cadre != "rgpd":
         known = ", ".join(sorted(contract_mod.communes()))
-        errors.append(InputError(file, document.line_of(("commune",)), f"commune « {model.commune} » inconnue : ajoutez un bloc « contrat: » avec « date_effet », « violations_confiees_metropole » et « dpo_mutualise », ou utilisez l'une de : {known}"))
-    elif model.commune not in contract_mod.communes():
+        errors.append(InputError(file, document.line_of(("commune",)), f"commune « {model.commune} » inconnue : pour une commune hors de Bordeaux Métropole, sans avenant, écrivez « cadre: rgpd » (audit au regard du RGPD seul) ; pour une commune partie à un avenant, ajoutez un bloc « contrat: » avec « date_effet », « violations_confiees_metropole » et « dpo_mutualise » ; communes connues : {known}"))
+    elif contract is not None and contract.avenant and model.commune not in contract_mod.communes():
         # the deliberation's two options are each commune's choice: never assumed
         missing = [k for k in contract_mod.OPTIONS if getattr(model.contrat, k, None) is None]
         if missing:
@@ -83,6 +87,23 @@ def validate(document: Document, as_of: date | None, today: date, rule_ids: set[
         raise InputErrors(errors)
     assert contract is not None
     return Register(document, model, contract, day)
+
+
+def _without_avenant(model: Registre, document: Document, errors: list[InputError]) -> contract_mod.Contract | None:
+    """`cadre: rgpd`: a commune party to no avenant. It cannot also have a contract (a `contrat:`
+    block, or one of the avenants the project knows); its name is the one its actor entry gives."""
+    file = document.file
+    known = contract_mod.communes().get(model.commune)
+    if known is not None:
+        errors.append(InputError(file, document.line_of(("cadre",)), f"« cadre: rgpd » : {known['nom']} est partie à "
+                                 f"l'avenant n°{known['avenant']['valeur']} avec Bordeaux Métropole ; retirez « cadre: rgpd »"))
+        return None
+    if model.contrat is not None:
+        errors.append(InputError(file, document.line_of(("contrat",)), "« cadre: rgpd » (commune sans avenant) et un bloc "
+                                 "« contrat: » (paramètres d'un avenant) se contredisent : retirez l'un des deux"))
+        return None
+    own = next((a for a in model.acteurs if a.id == model.commune and a.nom), None)
+    return contract_mod.without_avenant(model.commune, own.nom if own else None)
 
 
 def load_register(path: str, as_of: date | None, today: date, rule_ids: set[str] | None = None) -> Register:

@@ -55,6 +55,7 @@ SENSITIVE_LABELS = {
 
 _PARTY = {"metropole": METROPOLE_NAME, "commune": "la commune"}
 LABELS: dict[str, dict[object, str]] = {
+    "cadre": {"avenant": "RGPD et avenant RGPD avec Bordeaux Métropole", "rgpd": "RGPD seul (commune sans avenant)"},
     "acteur_type": {"commune": "commune", "metropole": METROPOLE_NAME, "prestataire": "prestataire",
                     "etablissement_public": "établissement public", "autre": "autre"},
     "base_legale": {

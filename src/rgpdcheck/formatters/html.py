@@ -19,6 +19,7 @@ from ..audit import AuditResult, summary
 from ..catalogue import clauses_of_rule
 from ..clauses import Clause, clauses
 from ..findings import Finding
+from ..grouping import PLAN_SIZE, Group, action_count, plan, rest, split
 from ..reports import AuditReport, DeadlineReport
 from ..rulebook import Rule
 from ..vocabulary import SEVERITY_LABELS, SEVERITY_RANK
@@ -81,7 +82,8 @@ footer { margin-top: 32px; color: var(--gris); font-size: 12px; }
 def audit(report: AuditReport) -> str:
     results, rules = report.results, report.rules
     by_id = {r.id: r for r in rules}
-    families = _families(rules)
+    # the chart's families: those of the rules that ran (a register without an avenant: GDPR rules)
+    families = _families(tuple(r for r in rules if any(r.applies(res.avenant) for res in results)))
     title = "Audit RGPD — " + ", ".join(r.commune_name or r.commune for r in results)
     body = []
     if len(results) > 1:
@@ -104,7 +106,10 @@ def audit(report: AuditReport) -> str:
          f'data-derogations="{totals["waived"]}">'),
         *body,
         (f"<footer>Rapport produit par rgpdcheck {escape(__version__)} à partir du registre et de l'avenant RGPD "
-         "(délibération 2018-297 de Bordeaux Métropole, section V). Les textes cités sont ceux de l'avenant.</footer>"),
+         "(délibération 2018-297 de Bordeaux Métropole, section V). Les textes cités sont ceux de l'avenant.</footer>"
+         if any(r.avenant for r in results) else
+         f"<footer>Rapport produit par rgpdcheck {escape(__version__)} à partir du registre, au regard du RGPD "
+         "seul (commune partie à aucun avenant).</footer>"),
         "</body>",
         "</html>",
         "",
@@ -161,23 +166,38 @@ def _register(result: AuditResult, index: int, rules: dict[str, Rule], families:
                    f'{_n(aside.get("traitements", 0), "traitement", "traitements")}, '
                    f'{_n(aside.get("evenements", 0), "événement", "événements")}.</p>')
     out.append(_cards([result]))
+    out.append(_plan(result.findings))
     counted = [f for f in result.findings if f.counted]
     out.append(_chart(counted, families))
     out.append(_treatments(result, counted, index))
     out.append("<h2>Constats</h2>")
     if not counted:
         out.append('<p class="statut conforme">Aucun constat : le registre ne montre aucun écart aux règles vérifiées.</p>')
-    keyed = sorted(counted, key=lambda f: (f.treatment is not None, f.treatment or "", f.line, f.rule_id))
+    groups, singles = split(counted, rules)
+    in_groups: dict[str, list[Group]] = {}
+    if groups:
+        out.append("<h3>Constats communs à plusieurs traitements</h3>")
+    for n, g in enumerate(groups, 1):
+        out.append(_group(g, rules.get(g.rule_id), index, n, result.avenant))
+        for tid, _ in g.items:
+            in_groups.setdefault(tid, []).append(g)
+    keyed = sorted(singles, key=lambda f: (f.treatment is not None, f.treatment or "", f.line, f.rule_id))
     names = dict(result.treatment_names)
-    for treatment, group in groupby(keyed, key=lambda f: f.treatment):
+    by_treatment = {t: list(fs) for t, fs in groupby(keyed, key=lambda f: f.treatment)}
+    # every treatment with findings has its section (the table links to it), its grouped ones named
+    for treatment in sorted(set(by_treatment) | set(in_groups), key=lambda t: (t is not None, t or "")):
         label = f"Traitement {treatment} — {names.get(treatment, '')}" if treatment else "Registre (constats généraux)"
         anchor = f' id="{_treatment_anchor(index, treatment)}"' if treatment else ""
         out.append(f"<h3{anchor}>{escape(label.rstrip(' —'))}</h3>")
-        out += [_finding(f, rules.get(f.rule_id)) for f in group]
+        if treatment in in_groups:
+            out.append('<p class="refs">Aussi, parmi les constats communs : ' + ", ".join(
+                f'<a href="#{_group_anchor(index, n)}" data-regle="{escape(g.rule_id)}">{escape(g.title)}</a>'
+                for n, g in enumerate(groups, 1) if g in in_groups[treatment]) + ".</p>")
+        out += [_finding(f, rules.get(f.rule_id), result.avenant) for f in by_treatment.get(treatment, [])]
     waived = [f for f in result.findings if not f.counted]
     if waived:
         out.append("<h2>Constats couverts par une dérogation (non comptés)</h2>")
-        out += [_finding(f, rules.get(f.rule_id)) for f in waived]
+        out += [_finding(f, rules.get(f.rule_id), result.avenant) for f in waived]
     out.append("</section>")
     return "\n".join(out)
 
@@ -241,7 +261,46 @@ def _clause_anchor(clause: Clause) -> str:
     return f"clause-{_slug(clause.id)}"
 
 
-def _finding(finding: Finding, rule: Rule | None) -> str:
+def _plan(findings: list[Finding]) -> str:
+    """The plan d'action: the fixes that clear the most findings, by severity then count."""
+    actions = plan(findings)
+    if not actions:
+        return ""
+    items = [f'<li><span class="badge {a.severity}">{escape(SEVERITY_LABELS[a.severity][0])}</span> '
+             f"{escape(a.title)} : <strong>{escape(action_count(a))}</strong> "
+             f'<span class="regle">{escape(a.rule_id)}</span></li>' for a in actions[:PLAN_SIZE]]
+    left = rest(actions)
+    tail = (f'<p class="meta">… et {_n(left["actions"], "autre correction", "autres corrections")} '
+            f'({_n(left["findings"], "constat", "constats")}).</p>' if left["actions"] else "")
+    return ('<section class="plan"><h2>Plan d\'action</h2><p class="meta">Les corrections qui lèvent le plus de '
+            f"constats, par gravité puis par nombre.</p><ol>{''.join(items)}</ol>{tail}</section>")
+
+
+def _group_anchor(index: int, n: int) -> str:
+    return f"commun-{index}-{n}"
+
+
+def _group(g: Group, rule: Rule | None, index: int, n: int, avenant: bool) -> str:
+    """One rule's finding on many treatments: the title, the field, every treatment with its line."""
+    field = f" (champ <code>{escape(g.field)}</code>)" if g.field else ""
+    treatments = ", ".join(f"<code>{escape(tid)}</code> (ligne {line})" for tid, line in g.items)
+    refs = " ; ".join(escape(c) for c in g.citations)
+    cited = clauses_of_rule(rule) if rule and avenant else []
+    if cited:
+        refs += (f" — {'texte de la clause' if len(cited) == 1 else 'textes des clauses'} en annexe : "
+                 + ", ".join(f'<a href="#{_clause_anchor(c)}">{escape(c.id)}</a>' for c in cited))
+    return "\n".join([
+        f'<article class="constat {g.severity}" id="{_group_anchor(index, n)}" data-regle="{escape(g.rule_id)}" '
+        f'data-traitements="{len(g.items)}">',
+        (f'<div><span class="badge {g.severity}">{escape(SEVERITY_LABELS[g.severity][0])}</span> '
+         f"<strong>{escape(g.title)}</strong>{field} — {_n(len(g.items), 'traitement', 'traitements')} "
+         f'<span class="regle">{escape(g.rule_id)}</span></div>'),
+        f"<p>{treatments}</p>",
+        f'<p class="refs">{refs}</p>',
+        "</article>"])
+
+
+def _finding(finding: Finding, rule: Rule | None, avenant: bool = True) -> str:
     waived = finding.waiver is not None
     css = "deroge" if waived else finding.severity
     out = [f'<article class="constat {css}" data-regle="{escape(finding.rule_id)}">',
@@ -250,7 +309,7 @@ def _finding(finding: Finding, rule: Rule | None) -> str:
             f'<span class="regle">{escape(finding.rule_id)}</span></div>'),
            f"<p>{escape(finding.message)}</p>"]
     refs = f"Ligne {finding.line} du registre — " + " ; ".join(escape(c) for c in finding.citations)
-    cited = clauses_of_rule(rule) if rule else []
+    cited = clauses_of_rule(rule) if rule and avenant else []
     if cited:  # the texts are in the appendix, once for all the findings citing them
         refs += (f" — {'texte de la clause' if len(cited) == 1 else 'textes des clauses'} en annexe : "
                  + ", ".join(f'<a href="#{_clause_anchor(c)}">{escape(c.id)}</a>' for c in cited))
@@ -264,7 +323,8 @@ def _finding(finding: Finding, rule: Rule | None) -> str:
 
 def _appendix(results: list[AuditResult], rules: dict[str, Rule]) -> str:
     """The text of every clause cited by a finding, once, in the avenant's order."""
-    cited = {c.id for r in results for f in r.findings if f.rule_id in rules for c in clauses_of_rule(rules[f.rule_id])}
+    cited = {c.id for r in results if r.avenant for f in r.findings if f.rule_id in rules
+             for c in clauses_of_rule(rules[f.rule_id])}
     if not cited:
         return ""
     out = ['<section class="annexe" id="clauses">', "<h2>Annexe : texte des clauses citées</h2>",

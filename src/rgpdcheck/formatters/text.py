@@ -1,5 +1,6 @@
 """Text output for a person, wrapped to the terminal (COLUMNS honoured, 80 columns at least):
-the audit as one block per finding grouped by treatment, then a summary; the deadlines soonest
+the audit as a plan d'action, one block per finding common to many treatments, one block per
+other finding grouped by treatment, then a summary (grouping.py); the deadlines soonest
 first; a liability answer with its reasoning and the clauses quoted."""
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ from typing import Any
 
 from ..audit import summary
 from ..clauses import clauses
+from ..findings import Finding
+from ..grouping import PLAN_SIZE, Group, action_count, plan, rest, split
 from ..reports import AuditReport, DeadlineReport, LiabilityReport
 from ..sanitize import terminal_safe
 
@@ -33,9 +36,44 @@ def count(n: int, one: str, many: str) -> str:
     return f"{n} {one if n == 1 else many}"
 
 
+SHOWN_TREATMENTS = 12  # a group lists this many treatment ids, then how many more
+
+
+def _plan(findings: list[Finding], width: int) -> list[str]:
+    """The plan d'action: the fixes that clear the most findings, by severity then count, on
+    one screen (at most PLAN_SIZE entries and a line for the rest)."""
+    actions = plan(findings)
+    if not actions:
+        return []
+    out = ["", *_lines("Plan d'action : les corrections qui lèvent le plus de constats", width)]
+    for n, a in enumerate(actions[:PLAN_SIZE], 1):
+        out += _lines(f"{a.severity} · {a.title} : {action_count(a)}", width, "     ", f"  {n}. ")
+    left = rest(actions)
+    if left["actions"]:
+        out += _lines(f"… et {count(left['actions'], 'autre correction', 'autres corrections')} "
+                      f"({count(left['findings'], 'constat', 'constats')}).", width, "     ", "  ")
+    return out
+
+
+def _group(g: Group, width: int) -> list[str]:
+    """One rule on many treatments: its severity, rule and count, the field and the title,
+    the treatments (the first ones, then how many more), the references."""
+    shown = ", ".join(f"{tid} (l. {line})" for tid, line in g.items[:SHOWN_TREATMENTS])
+    more = len(g.items) - SHOWN_TREATMENTS
+    if more > 0:
+        shown += f", … et {more} autre{'s' if more > 1 else ''}"
+    field = f" (champ {g.field})" if g.field else ""
+    return [*_lines(f"{g.severity} · {g.rule_id} · {count(len(g.items), 'traitement', 'traitements')}", width, "  "),
+            *_lines(f"{g.title}{field}", width, "    "),
+            *_lines(f"Traitements : {shown}", width, "    "),
+            *_lines("Références : " + " ; ".join(g.citations), width, "    ")]
+
+
 def audit(report: AuditReport) -> str:
-    """One block per finding, grouped by treatment with its name, wrapped to the terminal."""
+    """The plan d'action, the findings common to many treatments as one block each, then one
+    block per other finding grouped by treatment with its name, wrapped to the terminal."""
     width = columns()
+    rules = {r.id: r for r in report.rules}
     out: list[str] = []
     for result in report.results:
         out += _lines(f"{result.file} — commune : {result.commune_name or result.commune} — au "
@@ -44,7 +82,13 @@ def audit(report: AuditReport) -> str:
             out += ["  Aucun constat.", ""]
             continue
         names = dict(result.treatment_names)
-        keyed = sorted((f for f in result.findings if f.counted),
+        out += _plan(result.findings, width)
+        groups, singles = split(result.findings, rules)
+        if groups:
+            out += ["", *_lines("Constats communs à plusieurs traitements", width)]
+        for g in groups:
+            out += _group(g, width)
+        keyed = sorted((f for f in singles if f.counted),
                        key=lambda f: (f.treatment is not None, f.treatment or "", f.line, f.rule_id))
         for treatment, group in groupby(keyed, key=lambda f: f.treatment):
             out.append("")
