@@ -74,6 +74,7 @@ def phases(path: str) -> dict[str, float]:
     from rgpdcheck.audit import AuditResult
     from rgpdcheck.facts import build_facts
     from rgpdcheck.findings import apply_waivers, to_findings
+    from rgpdcheck.wording import Names
     from rgpdcheck.formatters import render
     from rgpdcheck.loader import load_document
     from rgpdcheck.reports import AuditReport
@@ -89,7 +90,7 @@ def phases(path: str) -> dict[str, float]:
     lap("facts")
     hits = rulebook.run(rules, facts, register.document)
     lap("engine")
-    findings = apply_waivers(to_findings(hits, register.file), register.model.derogations, register.as_of)
+    findings = apply_waivers(to_findings(hits, register.file, Names.of(register)), register.model.derogations, register.as_of)
     lap("findings")
     result = AuditResult(file=path, commune=register.model.commune, as_of=register.as_of, findings=findings,
                          set_aside=dict(facts.set_aside), treatments=len(register.model.traitements))

@@ -18,6 +18,7 @@ from .findings import Finding, apply_waivers, to_findings
 from .gcpause import collector_paused
 from .rulebook import Rule
 from .validate import Register, load_register
+from .wording import Names
 from .vocabulary import SEVERITY_RANK
 
 
@@ -61,7 +62,8 @@ def audit_register(register: Register, rules: tuple[Rule, ...], waivers: bool = 
                    progress: Callable[[int, int], None] | None = None) -> AuditResult:
     """Audit a validated register; `progress(done, total)` is told of each partition evaluated."""
     facts = build_facts(register)
-    findings = to_findings(rulebook.run(rules, facts, register.document, progress=progress), register.file)
+    findings = to_findings(rulebook.run(rules, facts, register.document, progress=progress), register.file,
+                           Names.of(register))
     if waivers:
         findings = apply_waivers(findings, register.model.derogations, register.as_of)
     return AuditResult(

@@ -22,6 +22,7 @@ from ..findings import Finding
 from ..reports import AuditReport, DeadlineReport
 from ..rulebook import Rule
 from ..vocabulary import SEVERITY_LABELS, SEVERITY_RANK
+from ..wording import french_date
 
 COLOURS = {"erreur": "#b3261e", "avertissement": "#a15c00", "info": "#1f5fa8"}
 
@@ -154,7 +155,7 @@ def _register(result: AuditResult, index: int, rules: dict[str, Rule], families:
     out = [f'<section class="registre" id="registre-{index}">',
            f"<{heading}>Audit RGPD du registre de {escape(name)}</{heading}>",
            (f'<p class="meta">Registre <code>{escape(result.file)}</code> — état au '
-            f"{escape(_french_date(result.as_of))} — {_n(result.treatments, 'traitement audité', 'traitements audités')}</p>")]
+            f"{escape(french_date(result.as_of))} — {_n(result.treatments, 'traitement audité', 'traitements audités')}</p>")]
     aside = result.set_aside
     if aside.get("traitements") or aside.get("evenements"):
         out.append(f'<p class="meta">Écartés car postérieurs à la date d\'audit : '
@@ -256,7 +257,7 @@ def _finding(finding: Finding, rule: Rule | None) -> str:
                  + ", ".join(f'<a href="#{_clause_anchor(c)}">{escape(c.id)}</a>' for c in cited))
     out.append(f'<p class="refs">{refs}</p>')
     if waived:
-        out.append(f'<p class="refs">Dérogation jusqu\'au {escape(_french_date(finding.waiver.jusqu_au))} : '
+        out.append(f'<p class="refs">Dérogation jusqu\'au {escape(french_date(finding.waiver.jusqu_au))} : '
                    f"{escape(finding.waiver.motif)}</p>")
     out.append("</article>")
     return "\n".join(out)
@@ -286,14 +287,6 @@ def _source(clause: Clause) -> str:
     """`source : document d'origine, lignes 473-496` (« ligne 12 » for one line)."""
     one = len(clause.lignes) == 1 and "-" not in clause.lignes[0]
     return f"source : document d'origine, {'ligne' if one else 'lignes'} " + ", ".join(clause.lignes)
-
-
-_MONTHS = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
-           "novembre", "décembre"]
-
-
-def _french_date(day) -> str:  # type: ignore[no-untyped-def]
-    return f"{'1er' if day.day == 1 else day.day} {_MONTHS[day.month - 1]} {day.year}"
 
 
 def deadlines(report: DeadlineReport) -> str:
