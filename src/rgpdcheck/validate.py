@@ -243,12 +243,12 @@ def _cross_check_references(document: Document, rule_ids: set[str] | None) -> li
                                              f"sans identifiant de la ligne {document.line_of(('evenements', index))} : "
                                              "choisissez-en un autre")
 
-    def ref(path: tuple[Any, ...], value: Any, known: set[str], label: str) -> None:
+    def ref(path: tuple[Any, ...], value: Any, known: set[str], label: str, feminine: bool = False) -> None:
         value = ident(value) if not isinstance(value, (dict, list)) else None
         if value is not None and value not in known:
             close = difflib.get_close_matches(value, sorted(known), n=1, cutoff=0.6)
             hint = f" ; vouliez-vous dire « {close[0]} » ?" if close else ""
-            err(path, f"{label} « {value} » inconnu{hint}")
+            err(path, f"{label} « {value} » {'inconnue' if feminine else 'inconnu'}{hint}")
 
     for i, dpo in _items(data, "dpo"):
         organismes = dpo.get("organismes")
@@ -270,7 +270,7 @@ def _cross_check_references(document: Document, rule_ids: set[str] | None) -> li
     for i, d in _items(data, "derogations"):
         ref(("derogations", i, "traitement"), d.get("traitement"), treatments, "traitement")
         if rule_ids is not None:
-            ref(("derogations", i, "regle"), d.get("regle"), rule_ids, "règle")
+            ref(("derogations", i, "regle"), d.get("regle"), rule_ids, "règle", feminine=True)
     return errors
 
 
