@@ -13,6 +13,7 @@ from datetime import date
 from typing import Any
 
 from . import rulebook
+from .errors import InputError
 from .facts import build_facts
 from .findings import Finding, apply_waivers, to_findings
 from .gcpause import collector_paused
@@ -35,6 +36,7 @@ class AuditResult:
     baselined: int = 0  # findings left out because a baseline already counts them
     commune_name: str = ""  # "Bruges", for reports written for people
     treatment_names: tuple[tuple[str, str], ...] = ()  # (id, name) of the audited treatments (not set aside), by id
+    warnings: tuple[InputError, ...] = ()  # what the register probably did not mean (loader.py), not findings
 
     @property
     def treatment_ids(self) -> tuple[str, ...]:
@@ -75,6 +77,7 @@ def audit_register(register: Register, rules: tuple[Rule, ...], waivers: bool = 
         treatments=len(register.model.traitements) - facts.set_aside["traitements"],
         commune_name=register.contract.nom,
         treatment_names=tuple(sorted((f["tid"], f["nom"]) for f in facts.facts if f["kind"] == "traitement")),
+        warnings=tuple(register.document.warnings),
     )
 
 
