@@ -144,7 +144,8 @@ def _translate(error: Any, document: Document) -> InputError:
         while loc and loc not in document.lines:  # a value error points at a value in the file
             loc = loc[:-1]
     ctx = error.get("ctx") or {}
-    value = error.get("input")
+    raw = error.get("input")
+    value = _as_written(raw)  # as the register writes it, never a Python repr
     field = _describe(loc)
     if kind == "union_tag_invalid" and loc + ("type",) in document.lines:
         loc = loc + ("type",)  # the event's `type:` line, wherever it is in the event
@@ -178,7 +179,7 @@ def _translate(error: Any, document: Document) -> InputError:
     elif kind == "invalid_key":
         message = f"clé « {value} » : une clé est un nom (du texte), pas un nombre ni une valeur vide"
     elif kind in ("list_type",):
-        message = f"« {field} » attend une liste (« - élément » ou [a, b]), pas « {value} »"
+        message = f"« {field} » attend une liste (un élément par ligne : « - élément »), pas « {value} »"
     elif kind in ("model_type", "dict_type", "model_attributes_type"):
         message = f"« {field} » attend un bloc de clés (« clé: valeur »), pas « {value} »"
     elif kind.startswith("string"):
@@ -186,6 +187,9 @@ def _translate(error: Any, document: Document) -> InputError:
             message = f"« commune » attend un identifiant en minuscules avec tirets (ex. « saint-aubin-de-medoc »), pas « {value} »"
         elif kind == "string_too_short":
             message = f"« {field} » ne peut pas être vide"
+        elif isinstance(raw, dict):
+            message = (f"« {field} » attend du texte, pas le bloc de clés « {value} » : « : » suivi d'une espace "
+                       "fait du mot qui le précède une clé ; mettez le texte entre guillemets")
         else:
             message = f"« {field} » attend du texte, pas « {value} »"
     else:  # pragma: no cover - a pydantic error type not met in tests yet (its text is English)
@@ -325,6 +329,21 @@ def _check_chronology(model: Registre, document: Document) -> list[InputError]:
             if e.prolongation.notifiee_le < e.recue_le:
                 err(("evenements", i, "prolongation", "notifiee_le"), "prolongation notifiée avant la réception de la demande")
     return errors
+
+
+def _as_written(value: Any) -> str:
+    """A value as YAML writes it (`Inscrire: les enfants`, `[a, b]`, `true`), shortened."""
+    if isinstance(value, dict):
+        text = ", ".join(f"{_as_written(k)}: {_as_written(v)}" for k, v in value.items())
+    elif isinstance(value, list):
+        text = "[" + ", ".join(_as_written(v) for v in value) + "]"
+    elif isinstance(value, bool):
+        text = "true" if value else "false"
+    elif value is None:
+        text = "rien"
+    else:
+        text = str(value)
+    return text if len(text) <= 80 else text[:80] + "…"
 
 
 def _show(value: Any) -> str:
