@@ -148,3 +148,11 @@ def test_a_raw_value_is_caught(tmp_path):
         "date ISO : La demande sur « T-MAGNOLIA » du 2019-05-13.",
         "« T-MAGNOLIA » au lieu de « Gestion du personnel et de la paie » : La demande sur « T-MAGNOLIA » du 2019-05-13.",
     ]
+
+
+def test_the_html_report_sets_the_register_words_of_a_message_as_code(cli):
+    """A message names the key to fill (`procedure_rectification: true`): code in the HTML."""
+    html = cli("audit", "-f", "html", str(ROOT / "fixtures" / "bruges" / "registre.yaml")).stdout
+    assert "(<code>procedure_rectification: true</code>)" in html
+    assert "(<code>information_personnes.realisee</code>)" in html
+    assert "<code>de</code>" not in html and "<code>Bruges</code>" not in html

@@ -238,6 +238,17 @@ def _treatment_anchor(index: int, treatment: str) -> str:
     return f"constats-{index}-{_slug(treatment)}"
 
 
+# What a message names of the register's own words — a key, a key path, an event type, a
+# value to write (`procedure_rectification: true`, `information_personnes.realisee`,
+# `saisine_dpo`): words with an underscore, never French words.
+_REGISTER_WORDS = re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+(?:\.[a-z_]+)?(?:: (?:true|\[\]))?")
+
+
+def _message(text: str) -> str:
+    """A finding's message, the register's own words set as code (what to write in the file)."""
+    return _REGISTER_WORDS.sub(lambda m: f"<code>{m.group()}</code>", escape(text))
+
+
 def _clause_anchor(clause: Clause) -> str:
     return f"clause-{_slug(clause.id)}"
 
@@ -249,7 +260,7 @@ def _finding(finding: Finding, rule: Rule | None) -> str:
            (f'<div><span class="badge {finding.severity}">{escape(SEVERITY_LABELS[finding.severity][0])}</span> '
             f"<strong>{escape(finding.title)}</strong> "
             f'<span class="regle">{escape(finding.rule_id)}</span></div>'),
-           f"<p>{escape(finding.message)}</p>"]
+           f"<p>{_message(finding.message)}</p>"]
     refs = f"Ligne {finding.line} du registre — " + " ; ".join(escape(c) for c in finding.citations)
     cited = clauses_of_rule(rule) if rule else []
     if cited:  # the texts are in the appendix, once for all the findings citing them
