@@ -74,11 +74,11 @@ def phases(path: str) -> dict[str, float]:
     from rgpdcheck.audit import AuditResult
     from rgpdcheck.facts import build_facts
     from rgpdcheck.findings import apply_waivers, to_findings
-    from rgpdcheck.wording import Names
     from rgpdcheck.formatters import render
     from rgpdcheck.loader import load_document
     from rgpdcheck.reports import AuditReport
     from rgpdcheck.validate import validate
+    from rgpdcheck.wording import Names
     lap("import")
     rules = rulebook.load("audit")
     lap("rules")

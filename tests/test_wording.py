@@ -23,7 +23,14 @@ from rgpdcheck.fact_schema import ABSENT, FACT_FIELDS
 from rgpdcheck.facts import build_facts
 from rgpdcheck.liability import determine_all
 from rgpdcheck.validate import load_register
-from rgpdcheck.wording import INTERNAL, Names, display, french_date, french_instant, render
+from rgpdcheck.wording import (
+    INTERNAL,
+    Names,
+    display,
+    french_date,
+    french_instant,
+    render,
+)
 
 SCENARIOS = yaml.safe_load((ROOT / "tests" / "liability" / "scenarios.yaml").read_text(encoding="utf-8"))["cas"]
 ISO_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")

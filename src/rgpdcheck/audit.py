@@ -19,8 +19,8 @@ from .findings import Finding, apply_waivers, to_findings
 from .gcpause import collector_paused
 from .rulebook import Rule
 from .validate import Register, load_register
-from .wording import Names
 from .vocabulary import SEVERITY_RANK
+from .wording import Names
 
 
 @dataclass(frozen=True)

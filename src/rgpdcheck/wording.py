@@ -267,8 +267,7 @@ def check_placeholder(kind: str, name: str, spec: str | None, conversion: str | 
     if spec or conversion:
         return "pas de format ni de conversion : le champ s'affiche selon son type (wording.py)"
     if shown is INTERNAL:
-        hint = {"jour": "date", "s": "date"}.get(name.split("_")[0])
-        better = f" ; affichez plutôt « {name.replace('jour', 'date', 1)} »" if hint and \
-            name.replace("jour", "date", 1) in FACT_FIELDS.get(kind, ()) else ""
+        dated = "date" + name.removeprefix("jour") if name.startswith("jour") else None  # jour_limite -> date_limite
+        better = f" ; affichez plutôt « {dated} »" if dated in FACT_FIELDS.get(kind, ()) else ""
         return f"le champ « {name} » est une valeur interne, illisible pour une personne{better}"
     return None
