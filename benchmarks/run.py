@@ -78,6 +78,7 @@ def phases(path: str) -> dict[str, float]:
     from rgpdcheck.loader import load_document
     from rgpdcheck.reports import AuditReport
     from rgpdcheck.validate import validate
+    from rgpdcheck.wording import Names
     lap("import")
     rules = rulebook.load("audit")
     lap("rules")
@@ -89,7 +90,7 @@ def phases(path: str) -> dict[str, float]:
     lap("facts")
     hits = rulebook.run(rules, facts, register.document)
     lap("engine")
-    findings = apply_waivers(to_findings(hits, register.file), register.model.derogations, register.as_of)
+    findings = apply_waivers(to_findings(hits, register.file, Names.of(register)), register.model.derogations, register.as_of)
     lap("findings")
     result = AuditResult(file=path, commune=register.model.commune, as_of=register.as_of, findings=findings,
                          set_aside=dict(facts.set_aside), treatments=len(register.model.traitements))

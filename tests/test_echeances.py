@@ -103,7 +103,8 @@ def test_cli_text_json_and_exit_codes(cli):
 def test_cli_other_formats(cli, fmt):
     result = cli("echeances", str(FIXTURES / "echeance-demande-reponse.yaml"), "--format", fmt)
     assert result.exit_code == 1
-    assert "2019-02-11" in result.output and "echeance-demande-reponse" in result.output
+    # the due date leads the message, in French (the JSON keeps it ISO in `due`)
+    assert "11 février 2019" in result.output and "echeance-demande-reponse" in result.output
 
 
 def test_cli_bad_input(cli, tmp_path):

@@ -13,12 +13,14 @@ from datetime import date
 from typing import Any
 
 from . import rulebook
+from .errors import InputError
 from .facts import build_facts
 from .findings import Finding, apply_waivers, to_findings
 from .gcpause import collector_paused
 from .rulebook import Rule
 from .validate import Register, load_register
 from .vocabulary import SEVERITY_RANK
+from .wording import Names
 
 
 @dataclass(frozen=True)
@@ -35,6 +37,7 @@ class AuditResult:
     commune_name: str = ""  # "Bruges", for reports written for people
     treatment_names: tuple[tuple[str, str], ...] = ()  # (id, name) of the audited treatments (not set aside), by id
     avenant: bool = True  # False: a commune party to no avenant (`cadre: rgpd`), audited against the GDPR alone
+    warnings: tuple[InputError, ...] = ()  # what the register probably did not mean (loader.py), not findings
 
     @property
     def treatment_ids(self) -> tuple[str, ...]:
@@ -65,7 +68,7 @@ def audit_register(register: Register, rules: tuple[Rule, ...], waivers: bool = 
     # a commune party to no avenant (`cadre: rgpd`) is audited against the GDPR alone
     rules = tuple(r for r in rules if r.applies(register.contract.avenant))
     findings = to_findings(rulebook.run(rules, facts, register.document, progress=progress), register.file,
-                           register.contract.avenant)
+                           Names.of(register), register.contract.avenant)
     if waivers:
         findings = apply_waivers(findings, register.model.derogations, register.as_of)
     return AuditResult(
@@ -78,6 +81,7 @@ def audit_register(register: Register, rules: tuple[Rule, ...], waivers: bool = 
         commune_name=register.contract.nom,
         avenant=register.contract.avenant,
         treatment_names=tuple(sorted((f["tid"], f["nom"]) for f in facts.facts if f["kind"] == "traitement")),
+        warnings=tuple(register.document.warnings),
     )
 
 

@@ -51,6 +51,12 @@ def _report_input_errors(errors: InputErrors) -> None:
     click.echo(f"rgpdcheck : {len(errors.errors)} erreur(s) de saisie, rien n'a été audité.", err=True)
 
 
+def warn(warnings: Iterable[InputError]) -> None:
+    """The input's warnings (loader.py) on stderr: located, in French, nothing stopped."""
+    for w in warnings:
+        click.echo(str(InputError(w.file, w.line, f"attention : {w.message}", w.column)), err=True)
+
+
 class _Reported(Exception):
     """Input errors were reported already (several files): end with exit code 2."""
 
@@ -102,7 +108,13 @@ def _load_registers(paths: Iterable[str], as_of: date | None):  # type: ignore[n
     from .validate import load_register
 
     known = {r.id for r in _rules()}
-    return _each(paths, lambda path: load_register(path, as_of, date.today(), known))
+
+    def load(path: str):  # type: ignore[no-untyped-def]
+        register = load_register(path, as_of, date.today(), known)
+        warn(register.document.warnings)
+        return register
+
+    return _each(paths, load)
 
 
 def _emit(text: str, output: str | None) -> None:
@@ -205,7 +217,9 @@ def audit(fichiers: tuple[str, ...], as_of: date | None, formats: tuple[str, ...
 
     def audit_one(path: str):  # type: ignore[no-untyped-def]
         progress.start_file(next(numbers), path, large=_size(path) > _LARGE_REGISTER)
-        return audit_file(path, as_of, today, rules, waivers=not no_waivers, progress=progress.partitions)
+        result = audit_file(path, as_of, today, rules, waivers=not no_waivers, progress=progress.partitions)
+        warn(result.warnings)
+        return result
 
     try:
         results = _each(fichiers, audit_one, before_report=progress.finish)
@@ -238,6 +252,7 @@ def validate(fichiers: tuple[str, ...], as_of: date | None) -> None:
 
     def check(path: str) -> None:
         register = load_register(path, as_of, date.today(), known)
+        warn(register.document.warnings)
         model = register.model
         click.echo(f"{path} : valide — commune {terminal_safe(register.contract.nom)}, {len(model.traitements)} traitement(s), "
                    f"{len(model.evenements)} événement(s), {len(model.derogations)} dérogation(s).")

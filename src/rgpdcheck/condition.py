@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .fact_schema import FACT_FIELDS, bound
+from .wording import check_placeholder
 
 COMPARISONS = {"$neq", "$lt", "$lte", "$gt", "$gte", "$mt", "$imt"}
 ARITHMETIC = ("$add", "$sub", "$mul", "$div")
@@ -67,9 +68,11 @@ class Condition:
         return next(p.kind for p in self.patterns if p.alias == self.location)
 
 
-def compile_condition(condition: dict[str, Any], location: str, templates: list[str]) -> Condition:
-    """Check a condition, the alias a result is located at and the text templates that read
-    the bound facts; raise ValueError (in French) on the first problem."""
+def compile_condition(condition: dict[str, Any], location: str, templates: list[str],
+                      texts: list[str] | None = None) -> Condition:
+    """Check a condition, the alias a result is located at and the templates that read the
+    bound facts (`texts`: those people read, whose placeholders must print in words, see
+    wording.py); raise ValueError (in French) on the first problem."""
     if set(condition) != {"all"} or not condition["all"]:
         raise ValueError("la condition s'écrit « all: [motifs…] »")
     kinds: dict[str, str] = {}
@@ -97,6 +100,8 @@ def compile_condition(condition: dict[str, Any], location: str, templates: list[
         raise ValueError(f"lieu : alias « {location} » absent de la condition")
     for template in templates:
         _check_template(template, kinds, negated)
+    for text in texts or ():
+        _check_template(text, kinds, negated, printed=True)
     return Condition(tuple(patterns), location)
 
 
@@ -191,11 +196,15 @@ def _literal(value: Any) -> Any:
     return value
 
 
-def _check_template(template: str, kinds: dict[str, str], negated: set[str]) -> None:
-    """`{alias.field}` placeholders must name a field of a positively bound fact."""
-    for _, name, _, _ in string.Formatter().parse(template):
+def _check_template(template: str, kinds: dict[str, str], negated: set[str], printed: bool = False) -> None:
+    """`{alias.field}` placeholders must name a field of a positively bound fact; in a text
+    people read (`printed`), one that prints in words (wording.check_placeholder)."""
+    for _, name, spec, conversion in string.Formatter().parse(template):
         if name is None:
             continue
         alias, _, fact_field = name.partition(".")
         if alias not in kinds or alias in negated or fact_field not in FACT_FIELDS[kinds[alias]] | {"id", "kind"}:
             raise ValueError(f"message : « {{{name}}} » ne désigne pas un champ d'un fait lié")
+        problem = check_placeholder(kinds[alias], fact_field, spec, conversion) if printed else None
+        if problem:
+            raise ValueError(f"message : « {{{name}}} » : {problem}")

@@ -20,6 +20,7 @@ from .facts import build_facts
 from .findings import Finding, to_findings
 from .rulebook import Rule
 from .validate import Register
+from .wording import Names, french_instant
 
 
 @dataclass(frozen=True)
@@ -29,6 +30,12 @@ class Deadline:
     due: str  # ISO date, or date and time for a breach (Paris time)
     days_left: int  # negative when overdue
     finding: Finding
+    treatment_name: str = ""  # the name of the finding's treatment, for people
+
+    @property
+    def due_words(self) -> str:
+        """The due date in French (« 16 mai 2019 à 14 h »)."""
+        return french_instant(self.due)
 
     @property
     def overdue(self) -> bool:
@@ -55,10 +62,12 @@ def upcoming(register: Register, within: int, rules: tuple[Rule, ...] | None = N
     by_rule = {r.id: r for r in rules}
     by_id = facts.by_id()
     out = []
-    for finding in to_findings(hits, register.file, register.contract.avenant):
+    names = Names.of(register)
+    for finding in to_findings(hits, register.file, names, register.contract.avenant):
         due = by_id[finding.subject][by_rule[finding.rule_id].spec.echeance]
         days_left = (date.fromisoformat(due[:10]) - as_of).days
-        out.append(Deadline(due, days_left, finding))
+        name = names.treatments.get(finding.treatment, finding.treatment) if finding.treatment else ""
+        out.append(Deadline(due, days_left, finding, name))
     return sorted(out, key=lambda d: (d.due, d.finding.treatment or "", d.finding.rule_id, d.finding.subject))
 
 
@@ -66,7 +75,7 @@ def as_audit_result(register: Register, deadlines: list[Deadline]) -> AuditResul
     """The deadlines in the audit's result shape, for the SARIF, JUnit, GitHub and HTML
     formatters: overdue ones as errors, the others as information, the date in the message."""
     findings = [replace(d.finding, severity="erreur" if d.overdue else d.finding.severity,
-                        message=f"{'Dépassée depuis le' if d.overdue else 'Échéance le'} {d.due} — {d.finding.message}")
+                        message=f"{'Dépassée depuis le' if d.overdue else 'Échéance le'} {d.due_words} — {d.finding.message}")
                 for d in deadlines]
     return AuditResult(file=register.file, commune=register.model.commune, as_of=register.as_of, findings=findings,
                        treatments=len(register.model.traitements), commune_name=register.contract.nom)

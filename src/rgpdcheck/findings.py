@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import string
 from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
@@ -10,6 +9,7 @@ from typing import Any
 from .fact_schema import ABSENT
 from .rulebook import Hit
 from .vocabulary import SEVERITY_RANK
+from .wording import Names, render
 
 
 @dataclass(frozen=True)
@@ -58,21 +58,6 @@ class Finding:
         }
 
 
-class _FactView:
-    """`{t.nom}` in a message template reads field `nom` of the fact bound to `t`."""
-
-    def __init__(self, fact: dict[str, Any]):
-        self._fact = fact
-
-    def __getattr__(self, name: str) -> Any:
-        return self._fact[name]
-
-
-def render(template: str, bound: dict[str, dict[str, Any]]) -> str:
-    views = {alias: _FactView(fact) for alias, fact in bound.items()}
-    return string.Formatter().vformat(template, (), views)
-
-
 def _treatment_of(fact: dict[str, Any]) -> str | None:
     tid = fact.get("tid")
     return None if tid in (None, ABSENT) else tid
@@ -94,9 +79,10 @@ def apply_waivers(findings: list[Finding], waivers: list[Any], as_of: date) -> l
     return out
 
 
-def to_findings(hits: list[Hit], file: str, avenant: bool = True) -> list[Finding]:
-    """One finding per hit (rule and subject fact), sorted for reports. Without an avenant
-    (`cadre: rgpd`) a finding cites the GDPR alone: the avenant's clauses bind other communes."""
+def to_findings(hits: list[Hit], file: str, names: Names, avenant: bool = True) -> list[Finding]:
+    """One finding per hit (rule and subject fact), sorted for reports; the message names
+    what the register's ids stand for (`names`, wording.py). Without an avenant (`cadre: rgpd`)
+    a finding cites the GDPR alone: the avenant's clauses bind other communes."""
     findings = []
     for hit in hits:
         rule = hit.rule
@@ -104,7 +90,7 @@ def to_findings(hits: list[Hit], file: str, avenant: bool = True) -> list[Findin
         findings.append(Finding(
             rule_id=rule.id,
             severity=rule.spec.severite,
-            message=render(rule.spec.message, hit.bound).strip(),
+            message=render(rule.spec.message, hit.bound, names).strip(),
             file=file,
             line=hit.line,
             treatment=_treatment_of(hit.bound[rule.spec.lieu.alias]),

@@ -30,9 +30,9 @@ from . import rulebook
 from .errors import InputError, InputErrors
 from .fact_schema import ABSENT, FactSet, fact_id, make_fact
 from .facts import build_facts
-from .findings import render as render_template
 from .rulebook import Rule
 from .validate import Register
+from .wording import Names, french_date, render, render_ids
 
 NO_EVENT = "__aucun__"
 SHARED = "partage"
@@ -205,14 +205,15 @@ def determine(register: Register, treatment: str | None, event: str | None,
     by_id = facts.by_id()
     subject = by_id.get(fact_id("traitement", treatment))
     if subject is None:
-        raise InputErrors([InputError(register.file, 0, f"le traitement « {treatment} » est créé après la date d'audit {register.as_of} : il n'existait pas encore")])
+        raise InputErrors([InputError(register.file, 0, f"le traitement « {treatment} » est créé après la date d'audit du {french_date(register.as_of)} : il n'existait pas encore")])
     if event is not None and not any(f.get("eid") == event for f in facts.facts):
-        raise InputErrors([InputError(register.file, 0, f"l'événement « {event} » est daté après la date d'audit {register.as_of} : il n'était pas encore connu")])
+        raise InputErrors([InputError(register.file, 0, f"l'événement « {event} » est daté après la date d'audit du {french_date(register.as_of)} : il n'était pas encore connu")])
     question = make_fact("cible", "cible", tid=treatment, eid=event or NO_EVENT)
     hits = rulebook.run(rules, facts, register.document, extra=[question], treatments={treatment})
     out = Determination(register.file, treatment, subject["nom"], event, register.as_of)
     commune = register.model.commune
     out.names = {**register.actor_names(), "shared": "partagée"}
+    names = Names.of(register)
     roles: dict[str, list[str]] = {"controller": [], "joint_controllers": [], "processors": [], "sub_processors": []}
     conclusions: list[Conclusion] = []
     duty: dict[str, Any] = {"must_act": [], "deadline": None, "in_time": None}
@@ -222,7 +223,7 @@ def determine(register: Register, treatment: str | None, event: str | None,
         fill = partial(_fill, hit.bound, commune)
         c = rule.spec.conclut
         citations = tuple(rule.citations())
-        out.reasons.append(Reason(rule.id, " ".join(fill(rule.spec.raison).split()), hit.subject, hit.line, citations))
+        out.reasons.append(Reason(rule.id, _words(rule.spec.raison, hit.bound, names), hit.subject, hit.line, citations))
         out.clauses += [ref for ref in rule.spec.references.avenant if ref not in out.clauses]
         if c.roles:
             for key, values in (("controller", c.roles.responsable), ("joint_controllers", c.roles.responsables_conjoints),
@@ -247,7 +248,7 @@ def determine(register: Register, treatment: str | None, event: str | None,
                 duty["in_time"] = {"oui": True, "non": False, "en_cours": None}[e.a_temps]
             if e.fondement:
                 duty_bases.append(Basis(e.fondement.nature, e.fondement.principe, (rule.id,)))
-        _extend(out.escalation, [" ".join(fill(v).split()) for v in c.escalade])
+        _extend(out.escalation, [_words(v, hit.bound, names) for v in c.escalade])
     out.roles = roles
     out.conclusions = [replace(k, set_aside_by=tuple(o.rule_id for o in conclusions
                                                      if o.subject == k.subject and k.rule_id in o.sets_aside))
@@ -288,9 +289,15 @@ def _compose(standing: list[Conclusion]) -> tuple[str, str, list[str], list[str]
 
 
 def _fill(bound: dict[str, dict[str, Any]], commune: str, template: str) -> str:
-    """A conclusion template on the bound facts; the word `commune` alone is the commune's id."""
-    value = render_template(template, bound).strip()
+    """A conclusion template on the bound facts (ids, for the JSON); the word `commune` alone
+    is the commune's id."""
+    value = render_ids(template, bound).strip()
     return commune if value == "commune" else value
+
+
+def _words(template: str, bound: dict[str, dict[str, Any]], names: Names) -> str:
+    """A reason or an escalation step, for people, on one line."""
+    return " ".join(render(template, bound, names).split())
 
 
 def _extend(target: list[str], values: list[str]) -> None:

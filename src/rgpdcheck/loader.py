@@ -14,6 +14,12 @@ Numbers are resolved as YAML 1.2's core schema does where YAML 1.1 would convert
 silently: `1:20` (sexagesimal), `0012` (octal), `0b11`, `1_000` stay the text written.
 Characters that YAML or an editor would read differently (control characters, NEL,
 U+2028, U+2029) are refused at their line, lines being counted at `\n` as editors do.
+
+Warnings: what is valid YAML but probably not what was meant is noted, at its line and
+column, in `Document.warnings` (same shape as an input error; nothing stops): an item of
+a flow sequence that reads like the rest of a sentence cut at a comma (`[Établir les
+actes de naissance, de mariage et de décès]` is two items for YAML). The commands print
+them on stderr, the JSON audit lists them under `warnings`.
 """
 
 from __future__ import annotations
@@ -86,6 +92,7 @@ class Document:
     file: str
     data: Any
     lines: dict[Path_, int] = field(default_factory=dict)
+    warnings: list[InputError] = field(default_factory=list)  # located, nothing stopped
 
     def line_of(self, path: Path_) -> int:
         """The line of `path`, or of its nearest ancestor present in the file.
@@ -235,12 +242,37 @@ def parse_document(text: str, file: str) -> Document:
         loader.dispose()
     if builder.errors:
         raise InputErrors(builder.errors)
-    return Document(file, data, builder.lines)
+    return Document(file, data, builder.lines, sorted(builder.warnings, key=lambda w: (w.line, w.column or 0)))
 
 
 def _char_at(text: str, line: int, column: int) -> str:
     lines = text.split("\n")
     return lines[line][column:column + 1] if line < len(lines) else ""
+
+
+# The words a French phrase continues with after a comma: prepositions, articles,
+# conjunctions (`[actes de naissance, de mariage et de décès]`). A plain item after the
+# first that begins with one of them, in lower case, is probably the rest of the previous
+# item; a lower-case noun (`[Gestion, paie]`, `[identite, coordonnees]`) is not flagged:
+# lists of short words and enumerated values are written that way on purpose.
+_CONTINUATIONS = frozenset({
+    "de", "du", "des", "d", "la", "le", "les", "l", "un", "une", "et", "ou", "ni", "à", "au", "aux", "en", "pour",
+    "par", "sur", "avec", "dans", "sans", "sous", "entre", "vers", "chez", "selon", "afin", "ainsi", "notamment",
+    "dont", "qui", "que", "puis",
+})
+_FIRST_WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
+_CUT_SENTENCE = ("« {item} » semble continuer l'élément précédent, or entre crochets une virgule sépare deux "
+                 "éléments : pour un seul élément, mettez-le entre guillemets, ou écrivez la liste un élément "
+                 "par ligne (« - … »)")
+
+
+def _cut_sentence(event: Any) -> bool:
+    """Whether a flow sequence item reads like the continuation of the previous one: a plain
+    (unquoted) scalar whose first word is a lower-case preposition, article or conjunction."""
+    if not isinstance(event, yaml.ScalarEvent) or event.style not in (None, "") or not event.implicit[0]:
+        return False
+    word = _FIRST_WORD.match(event.value)
+    return word is not None and word.start() == 0 and word.group() in _CONTINUATIONS
 
 
 class _Anchor:
@@ -271,6 +303,7 @@ class _Builder:
         self.file = file
         self.lines: dict[Path_, int] = {}
         self.errors: list[InputError] = []
+        self.warnings: list[InputError] = []
         self.line = 0  # the line of the last event read, for errors without a mark
         self.visited = 0
         self.distinct = 0
@@ -385,6 +418,10 @@ class _Builder:
         items = []
         get = self.loader.get_event
         while not isinstance(next_event := get(), yaml.SequenceEndEvent):
+            if items and event.flow_style and _cut_sentence(next_event):
+                mark = next_event.start_mark
+                item = next_event.value if len(next_event.value) <= 60 else next_event.value[:60] + "…"
+                self.warnings.append(InputError(self.file, mark.line + 1, _CUT_SENTENCE.format(item=item), mark.column + 1))
             items.append(self.value(next_event, path + (len(items),)))
         return self._bad_tag(event.tag, event) if bad else items
 

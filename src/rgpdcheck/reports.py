@@ -45,7 +45,7 @@ class DeadlineReport:
         (SARIF, JUnit, GitHub, HTML): an overdue one at the error level, the others at
         their rule's level, the due date leading the message."""
         findings = [replace(d.finding, severity="erreur" if d.overdue else d.finding.severity,
-                            message=f"{'Dépassée depuis le' if d.overdue else 'Échéance le'} {d.due} — {d.finding.message}")
+                            message=f"{'Dépassée depuis le' if d.overdue else 'Échéance le'} {d.due_words} — {d.finding.message}")
                     for d in self.deadlines]
         result = AuditResult(file=self.file, commune=self.commune, as_of=self.as_of, findings=findings,
                              treatments=self.treatments, commune_name=self.commune_name)

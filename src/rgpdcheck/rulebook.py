@@ -68,7 +68,11 @@ class RuleSpec(Strict):
     condition: dict[str, list[dict[str, Any]]]
 
     def templates(self) -> list[str]:
-        """The texts that read the bound facts (`{alias.field}`), checked at load time."""
+        """The templates that read the bound facts (`{alias.field}`), checked at load time."""
+        return []
+
+    def texts(self) -> list[str]:
+        """Those of the templates people read: their placeholders print in words (wording.py)."""
         return []
 
 
@@ -79,6 +83,9 @@ class AuditRuleSpec(RuleSpec):
     message: str
 
     def templates(self) -> list[str]:
+        return [self.message]
+
+    def texts(self) -> list[str]:
         return [self.message]
 
 
@@ -159,6 +166,9 @@ class LiabilityRuleSpec(RuleSpec):
         if c.evenement:
             out += [*c.evenement.doit_agir, *([c.evenement.echeance] if c.evenement.echeance else [])]
         return out + c.escalade
+
+    def texts(self) -> list[str]:
+        return [self.raison, *self.conclut.escalade]
 
 
 SPECS: dict[str, type[RuleSpec]] = {
@@ -282,7 +292,7 @@ def _load_file(path: Path, first: int) -> list[Rule]:
             raise RuleFileError(f"{path}: fichier de règles invalide : {exc}") from None
         try:
             _check_text(spec, data.sorte)
-            condition = compile_condition(spec.condition, spec.lieu.alias, spec.templates())
+            condition = compile_condition(spec.condition, spec.lieu.alias, spec.templates(), spec.texts())
             if data.sorte != "responsabilite":  # liability apportions the avenant's burden: avenant only
                 _check_frame(spec, condition)
             if isinstance(spec, DeadlineRuleSpec) and spec.echeance not in FACT_FIELDS[condition.subject_kind]:

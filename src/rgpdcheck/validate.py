@@ -165,7 +165,8 @@ def _translate(error: Any, document: Document) -> InputError:
         while loc and loc not in document.lines:  # a value error points at a value in the file
             loc = loc[:-1]
     ctx = error.get("ctx") or {}
-    value = error.get("input")
+    raw = error.get("input")
+    value = _as_written(raw)  # as the register writes it, never a Python repr
     field = _describe(loc)
     if kind == "union_tag_invalid" and loc + ("type",) in document.lines:
         loc = loc + ("type",)  # the event's `type:` line, wherever it is in the event
@@ -199,7 +200,7 @@ def _translate(error: Any, document: Document) -> InputError:
     elif kind == "invalid_key":
         message = f"clé « {value} » : une clé est un nom (du texte), pas un nombre ni une valeur vide"
     elif kind in ("list_type",):
-        message = f"« {field} » attend une liste (« - élément » ou [a, b]), pas « {value} »"
+        message = f"« {field} » attend une liste (un élément par ligne : « - élément »), pas « {value} »"
     elif kind in ("model_type", "dict_type", "model_attributes_type"):
         message = f"« {field} » attend un bloc de clés (« clé: valeur »), pas « {value} »"
     elif kind.startswith("string"):
@@ -207,6 +208,9 @@ def _translate(error: Any, document: Document) -> InputError:
             message = f"« commune » attend un identifiant en minuscules avec tirets (ex. « saint-aubin-de-medoc »), pas « {value} »"
         elif kind == "string_too_short":
             message = f"« {field} » ne peut pas être vide"
+        elif isinstance(raw, dict):
+            message = (f"« {field} » attend du texte, pas le bloc de clés « {value} » : « : » suivi d'une espace "
+                       "fait du mot qui le précède une clé ; mettez le texte entre guillemets")
         else:
             message = f"« {field} » attend du texte, pas « {value} »"
     else:  # pragma: no cover - a pydantic error type not met in tests yet (its text is English)
@@ -264,12 +268,12 @@ def _cross_check_references(document: Document, rule_ids: set[str] | None) -> li
                                              f"sans identifiant de la ligne {document.line_of(('evenements', index))} : "
                                              "choisissez-en un autre")
 
-    def ref(path: tuple[Any, ...], value: Any, known: set[str], label: str) -> None:
+    def ref(path: tuple[Any, ...], value: Any, known: set[str], label: str, feminine: bool = False) -> None:
         value = ident(value) if not isinstance(value, (dict, list)) else None
         if value is not None and value not in known:
             close = difflib.get_close_matches(value, sorted(known), n=1, cutoff=0.6)
             hint = f" ; vouliez-vous dire « {close[0]} » ?" if close else ""
-            err(path, f"{label} « {value} » inconnu{hint}")
+            err(path, f"{label} « {value} » {'inconnue' if feminine else 'inconnu'}{hint}")
 
     for i, dpo in _items(data, "dpo"):
         organismes = dpo.get("organismes")
@@ -296,7 +300,7 @@ def _cross_check_references(document: Document, rule_ids: set[str] | None) -> li
     for i, d in _items(data, "derogations"):
         ref(("derogations", i, "traitement"), d.get("traitement"), treatments, "traitement")
         if rule_ids is not None:
-            ref(("derogations", i, "regle"), d.get("regle"), rule_ids, "règle")
+            ref(("derogations", i, "regle"), d.get("regle"), rule_ids, "règle", feminine=True)
     return errors
 
 
@@ -351,6 +355,21 @@ def _check_chronology(model: Registre, document: Document) -> list[InputError]:
             if e.prolongation.notifiee_le < e.recue_le:
                 err(("evenements", i, "prolongation", "notifiee_le"), "prolongation notifiée avant la réception de la demande")
     return errors
+
+
+def _as_written(value: Any) -> str:
+    """A value as YAML writes it (`Inscrire: les enfants`, `[a, b]`, `true`), shortened."""
+    if isinstance(value, dict):
+        text = ", ".join(f"{_as_written(k)}: {_as_written(v)}" for k, v in value.items())
+    elif isinstance(value, list):
+        text = "[" + ", ".join(_as_written(v) for v in value) + "]"
+    elif isinstance(value, bool):
+        text = "true" if value else "false"
+    elif value is None:
+        text = "rien"
+    else:
+        text = str(value)
+    return text if len(text) <= 80 else text[:80] + "…"
 
 
 def _show(value: Any) -> str:

@@ -23,6 +23,7 @@ from ..grouping import PLAN_SIZE, Group, action_count, plan, rest, split
 from ..reports import AuditReport, DeadlineReport
 from ..rulebook import Rule
 from ..vocabulary import SEVERITY_LABELS, SEVERITY_RANK
+from ..wording import french_date
 
 COLOURS = {"erreur": "#b3261e", "avertissement": "#a15c00", "info": "#1f5fa8"}
 
@@ -159,7 +160,7 @@ def _register(result: AuditResult, index: int, rules: dict[str, Rule], families:
     out = [f'<section class="registre" id="registre-{index}">',
            f"<{heading}>Audit RGPD du registre de {escape(name)}</{heading}>",
            (f'<p class="meta">Registre <code>{escape(result.file)}</code> — état au '
-            f"{escape(_french_date(result.as_of))} — {_n(result.treatments, 'traitement audité', 'traitements audités')}</p>")]
+            f"{escape(french_date(result.as_of))} — {_n(result.treatments, 'traitement audité', 'traitements audités')}</p>")]
     aside = result.set_aside
     if aside.get("traitements") or aside.get("evenements"):
         out.append(f'<p class="meta">Écartés car postérieurs à la date d\'audit : '
@@ -257,6 +258,17 @@ def _treatment_anchor(index: int, treatment: str) -> str:
     return f"constats-{index}-{_slug(treatment)}"
 
 
+# What a message names of the register's own words — a key, a key path, an event type, a
+# value to write (`procedure_rectification: true`, `information_personnes.realisee`,
+# `saisine_dpo`): words with an underscore, never French words.
+_REGISTER_WORDS = re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+(?:\.[a-z_]+)?(?:: (?:true|\[\]))?")
+
+
+def _message(text: str) -> str:
+    """A finding's message, the register's own words set as code (what to write in the file)."""
+    return _REGISTER_WORDS.sub(lambda m: f"<code>{m.group()}</code>", escape(text))
+
+
 def _clause_anchor(clause: Clause) -> str:
     return f"clause-{_slug(clause.id)}"
 
@@ -307,7 +319,7 @@ def _finding(finding: Finding, rule: Rule | None, avenant: bool = True) -> str:
            (f'<div><span class="badge {finding.severity}">{escape(SEVERITY_LABELS[finding.severity][0])}</span> '
             f"<strong>{escape(finding.title)}</strong> "
             f'<span class="regle">{escape(finding.rule_id)}</span></div>'),
-           f"<p>{escape(finding.message)}</p>"]
+           f"<p>{_message(finding.message)}</p>"]
     refs = f"Ligne {finding.line} du registre — " + " ; ".join(escape(c) for c in finding.citations)
     cited = clauses_of_rule(rule) if rule and avenant else []
     if cited:  # the texts are in the appendix, once for all the findings citing them
@@ -315,7 +327,7 @@ def _finding(finding: Finding, rule: Rule | None, avenant: bool = True) -> str:
                  + ", ".join(f'<a href="#{_clause_anchor(c)}">{escape(c.id)}</a>' for c in cited))
     out.append(f'<p class="refs">{refs}</p>')
     if waived:
-        out.append(f'<p class="refs">Dérogation jusqu\'au {escape(_french_date(finding.waiver.jusqu_au))} : '
+        out.append(f'<p class="refs">Dérogation jusqu\'au {escape(french_date(finding.waiver.jusqu_au))} : '
                    f"{escape(finding.waiver.motif)}</p>")
     out.append("</article>")
     return "\n".join(out)
@@ -346,14 +358,6 @@ def _source(clause: Clause) -> str:
     """`source : document d'origine, lignes 473-496` (« ligne 12 » for one line)."""
     one = len(clause.lignes) == 1 and "-" not in clause.lignes[0]
     return f"source : document d'origine, {'ligne' if one else 'lignes'} " + ", ".join(clause.lignes)
-
-
-_MONTHS = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
-           "novembre", "décembre"]
-
-
-def _french_date(day) -> str:  # type: ignore[no-untyped-def]
-    return f"{'1er' if day.day == 1 else day.day} {_MONTHS[day.month - 1]} {day.year}"
 
 
 def deadlines(report: DeadlineReport) -> str:

@@ -16,6 +16,7 @@ from ..findings import Finding
 from ..grouping import PLAN_SIZE, Group, action_count, plan, rest, split
 from ..reports import AuditReport, DeadlineReport, LiabilityReport
 from ..sanitize import terminal_safe
+from ..wording import french_date, french_instant
 
 MIN_COLUMNS = 80
 
@@ -77,7 +78,7 @@ def audit(report: AuditReport) -> str:
     out: list[str] = []
     for result in report.results:
         out += _lines(f"{result.file} — commune : {result.commune_name or result.commune} — au "
-                      f"{result.as_of.isoformat()}", width)
+                      f"{french_date(result.as_of)}", width)
         if not result.findings:
             out += ["  Aucun constat.", ""]
             continue
@@ -106,7 +107,7 @@ def audit(report: AuditReport) -> str:
                 assert f.waiver is not None
                 where = f" · {f.treatment}" if f.treatment else ""
                 out += _lines(f"ligne {f.line} · {f.rule_id}{where}", width, "  ")
-                out += _lines(f"{f.waiver.motif} (jusqu'au {f.waiver.jusqu_au.isoformat()})", width, "    ")
+                out += _lines(f"{f.waiver.motif} (jusqu'au {french_date(f.waiver.jusqu_au)})", width, "    ")
         out.append("")
     totals = summary(report.results)
     by = totals["by_severity"]
@@ -132,16 +133,16 @@ def audit(report: AuditReport) -> str:
 def deadlines(report: DeadlineReport) -> str:
     """The deadlines soonest first, one block each, wrapped to the terminal."""
     width = columns()
-    out = _lines(f"{report.file} — commune : {report.commune_name} — échéances au {report.as_of.isoformat()} "
+    out = _lines(f"{report.file} — commune : {report.commune_name} — échéances au {french_date(report.as_of)} "
                  f"et dans les {report.within} jours suivants", width)
     if not report.deadlines:
         return terminal_safe("\n".join(out + ["  Aucune échéance."]) + "\n")
     for d in report.deadlines:
         when = (f"dépassée de {count(-d.days_left, 'jour', 'jours')}" if d.overdue
                 else ("aujourd'hui" if d.days_left == 0 else f"dans {count(d.days_left, 'jour', 'jours')}"))
-        where = d.finding.treatment or "registre"
+        where = d.treatment_name or d.finding.treatment or "registre"
         out.append("")
-        out += _lines(f"{d.due.replace('T', ' ')} · {when} · {where} · ligne {d.finding.line}", width, "  ")
+        out += _lines(f"{d.due_words} · {when} · {where} · ligne {d.finding.line}", width, "  ")
         out += _lines(d.finding.message, width, "    ")
         out += _lines("Références : " + " ; ".join(d.finding.citations), width, "    ")
     late = sum(1 for d in report.deadlines if d.overdue)
@@ -175,7 +176,7 @@ def _basis(basis: Any) -> str:
 def liability(report: LiabilityReport) -> str:
     d = report.determination
     out = [_fill(f"{d.file} — traitement {d.treatment} « {d.treatment_name} »"
-                 + (f", événement {d.event}" if d.event else "") + f" — au {d.as_of.isoformat()}"), ""]
+                 + (f", événement {d.event}" if d.event else "") + f" — au {french_date(d.as_of)}"), ""]
     if d.bears == "shared":
         answer = "la charge est partagée entre la commune et Bordeaux Métropole"
     elif d.bears:
@@ -195,7 +196,7 @@ def liability(report: LiabilityReport) -> str:
     if d.event_duty is not None:
         duty = d.event_duty
         state = {True: "oui", False: "non", None: "en cours"}[duty["in_time"]]
-        line = (f"Événement : devait agir {_names(d, duty['must_act'])}, au plus tard le {duty['deadline']} ; "
+        line = (f"Événement : devait agir {_names(d, duty['must_act'])}, au plus tard le {french_instant(duty['deadline']) if duty['deadline'] else 'non précisé'} ; "
                 f"fait à temps : {state}")
         if duty["failure_borne_by"]:
             line += f" ; la défaillance est supportée par {d.names.get(duty['failure_borne_by'], duty['failure_borne_by'])}"
