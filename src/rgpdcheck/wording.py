@@ -115,13 +115,16 @@ _YES_NO_FIELDS = (
     "instructions_documentees", "information_commune", "notifiee_cnil", "personnes_informees",
     "inscrite_registre", "observations_commune", "preuve_conservee", "saisine_dpo_avant", "avis_dpo_avant",
     "saisine_dgnsi_avant", "processus_standard", "commune_informee", "realisee", "acces_restreint", "repondue",
+    "ecart_ve", "avis_dpo_commune_avant", "avis_dpo_metropole_avant", "criteres_aipd_renseignes", "accord_commune",
+    "decide_par_responsable",
 )
 _PRESENCE_FIELDS = ("coordonnees_commune", "designe", "coordonnees", "exception_art9", "justification_minimisation",
-                    "duree_conservation", "aipd", "cree_le", "accord_conjoint", "motif_retard")
+                    "duree_conservation", "aipd", "cree_le", "accord_conjoint", "motif_retard",
+                    "communique_cnil", "dpo_designe", "motif_retard_personnes")
 _INTERNAL_FIELDS = ("id", "kind", "eid", "texte", "jour_reference", "s_reference", "jour_effet",
                     "jour_limite_etat_des_lieux", "jour_obligation_dpo", "jour_designe", "jour_remis", "jour",
                     "jour_cree", "jour_fin", "s_fin", "s_detectee", "s_limite_notification", "jour_recue",
-                    "jour_limite", "jour_prevue", "jour_commune_informee")
+                    "jour_limite", "jour_prevue", "jour_commune_informee", "jour_accord_commune", "jour_realisee")
 
 # By field name, whatever the kind (a field means the same in every kind)...
 _BY_FIELD: dict[str, Display] = {
@@ -130,13 +133,14 @@ _BY_FIELD: dict[str, Display] = {
     **dict.fromkeys(_INTERNAL_FIELDS, INTERNAL),
     "tid": TREATMENT, "responsable": ACTOR, "acteur": ACTOR, "did": DPO, "dpo": DPO, "commune": COMMUNE,
     "nom": TEXT, "nom_commune": TEXT, "responsable_nom": TEXT, "libelle": TEXT, "pays": TEXT, "motif": TEXT,
-    "public": TEXT, "demandee_par": TEXT, "regle": RULE,
+    "public": TEXT, "demandee_par": TEXT, "regle": RULE, "aid": ACTOR, "acteur_nom": TEXT, "decide_par_nom": TEXT,
     "date": DATE, "date_effet": DATE, "date_limite_etat_des_lieux": DATE, "date_cree": DATE, "date_prevue": DATE,
     "date_limite": DATE,
     "nb_finalites": NUMBER, "nb_personnes_concernees": NUMBER, "nb_categories_donnees": NUMBER,
     "nb_destinataires": NUMBER, "nb_mesures_securite": NUMBER, "nb_donnees_sensibles": NUMBER,
     "nb_donnees_art9": NUMBER, "nb_donnees_art10": NUMBER, "nb_transferts": NUMBER, "nb_criteres_aipd": NUMBER,
     "heures_notification": HOURS, "jours_retard": DAYS, "nb_documents": NUMBER,
+    "heures_information": HOURS, "nb_organismes_hors_metropole": NUMBER, "nb_traitements": NUMBER,
     "responsable_type": label("acteur_type"), "base_legale": label("base_legale"), "sort_final": label("sort_final"),
     "statut": label("statut"), "exploitation": label("exploitation"), "role_metropole": label("role_declare"),
     "voie": label("voie"), "selectionne_par": label("selectionne_par"), "autorisation": label("autorisation"),
@@ -154,6 +158,8 @@ _BY_KIND_FIELD: dict[tuple[str, str], Display] = {
     ("evolution", "nature"): label("nature"),
     ("violation", "date_limite"): INSTANT,  # 72 hours after the detection: a time of day
     ("cible", "eid"): INTERNAL,
+    ("acteur", "type"): label("acteur_type"),
+    ("acteur", "responsable"): YES_NO,  # whether the actor is a controller, not a controller's id
 }
 
 
