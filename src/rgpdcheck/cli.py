@@ -92,14 +92,25 @@ def _load_registers(paths: Iterable[str], as_of: date | None):  # type: ignore[n
     return _each(paths, lambda path: load_register(path, as_of, date.today(), known))
 
 
-def _emit(text: str, output: str | None) -> None:
-    """A report to its --output file (atomically), else to stdout."""
+def _emit(text: str, output: str | None, fmt: str | None = None) -> None:
+    """A report to its --output file (atomically), else to stdout; a text report is coloured
+    on a terminal (colour.py)."""
     from .output import write_atomic
 
     if output:
         write_atomic(output, text)
+    elif fmt == "text" and _coloured():
+        from .colour import paint
+
+        click.echo(paint(text), nl=False, color=True)
     else:
         click.echo(text, nl=False)
+
+
+def _coloured() -> bool:
+    from .colour import wanted
+
+    return wanted(sys.stdout)
 
 
 def _check_outputs(outputs: Iterable[str | None], inputs: Iterable[str]) -> None:
@@ -204,7 +215,7 @@ def audit(fichiers: tuple[str, ...], as_of: date | None, formats: tuple[str, ...
         results = baseline.apply(results, known)
     report = AuditReport(results, rules)
     for fmt, target in pairs:
-        _emit(render(fmt, report), target)
+        _emit(render(fmt, report), target, fmt)
     if write_baseline:
         click.echo(f"rgpdcheck : référence écrite dans {write_baseline}.", err=True)
         sys.exit(EXIT_OK)
@@ -310,7 +321,7 @@ def liability(fichier: str, treatment: str | None, event: str | None, as_of: dat
     _check_outputs([output], [fichier])
     rules = _rules("responsabilite")
     [register] = _load_registers([fichier], as_of)
-    _emit(render(fmt, LiabilityReport(determine(register, treatment, event, rules))), output)
+    _emit(render(fmt, LiabilityReport(determine(register, treatment, event, rules))), output, fmt)
 
 
 @main.command()
@@ -339,7 +350,7 @@ def echeances(fichier: str, as_of: date | None, within: Duration, fmt: str, outp
     found = upcoming(register, days, rules)
     report = DeadlineReport(register.file, register.model.commune, register.contract.nom, register.as_of, days,
                             len(register.model.traitements), found, rules)
-    _emit(render(fmt, report), output)
+    _emit(render(fmt, report), output, fmt)
     sys.exit(EXIT_FINDINGS if any(d.overdue for d in found) else EXIT_OK)
 
 
