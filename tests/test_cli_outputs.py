@@ -12,10 +12,9 @@ from rgpdcheck.cli import main
 from rgpdcheck.rulebook import load as load_rules
 
 BRUGES = str(ROOT / "fixtures" / "bruges" / "registre.yaml")
-# validate's result is its exit code and, on failure, the input errors on stderr; import's
-# output is the draft register it creates (--output, required). Every other command prints
-# a result a script may want as data or in a file.
-NOT_REPORTS = {"validate", "import"}
+# import's output is the draft register it creates (--output, required, never replaced).
+# Every other command prints a result a script may want as data or in a file.
+NOT_REPORTS = {"import"}
 
 
 def _option_names(command: click.Command) -> set[str]:
@@ -33,7 +32,8 @@ def test_the_exceptions_are_still_commands():
 
 @pytest.mark.parametrize("args", [["rules"], ["explain", "vd-violation-notification-tardive"],
                                   ["explain", "Avenant V-d (violations)"], ["schema"], ["schema", "--draft", "7"],
-                                  ["liability", BRUGES, "-t", "T-MAGNOLIA"], ["echeances", BRUGES, "--within", "1a"]])
+                                  ["liability", BRUGES, "-t", "T-MAGNOLIA"], ["echeances", BRUGES, "--within", "1a"],
+                                  ["validate", BRUGES], ["validate", BRUGES, "-f", "json"]])
 def test_output_file_holds_what_stdout_shows(cli, tmp_path, args):
     target = tmp_path / "sortie.txt"
     printed = cli(*args)
@@ -76,3 +76,41 @@ def test_explain_unknown_subject_in_json_is_the_same_french_error(cli):
     text, data = cli("explain", "nimporte-quoi"), cli("explain", "nimporte-quoi", "-f", "json")
     assert text.exit_code == data.exit_code == 2
     assert data.stdout == "" and data.stderr == text.stderr and "n'est ni une règle" in data.stderr
+
+
+def test_validate_in_json_lists_each_file_and_its_errors(cli, tmp_path):
+    broken = tmp_path / "registre.yaml"
+    broken.write_text("version: 1\ncommune: bruges\ndate_reference: 2018-02-30\ntraitements: []\n", encoding="utf-8")
+    result = cli("validate", BRUGES, str(broken), "-f", "json")
+    assert result.exit_code == 2
+    data = json.loads(result.stdout)
+    assert data["valid"] is False
+    good, bad = data["files"]
+    assert good["file"] == BRUGES and good["valid"] is True and good["commune"] == "bruges" and good["treatments"] > 0
+    assert bad["valid"] is False and bad["errors"][0]["line"] == 3 and "date_reference" in bad["errors"][0]["message"]
+    assert f"{broken}:3: " in result.stderr  # the errors stay on stderr too, for a CI log
+    assert json.loads(cli("validate", BRUGES, "-f", "json").stdout)["valid"] is True
+
+
+def _readme_usage_commands() -> list[str]:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = readme.split("## Utilisation", 1)[1].split("```sh\n", 1)[1].split("```", 1)[0]
+    return [line.split("  #")[0].strip() for line in block.splitlines() if line.startswith("rgpdcheck ")]
+
+
+@pytest.mark.parametrize("command", _readme_usage_commands())
+def test_the_readme_s_commands_work_as_written(cli, tmp_path, monkeypatch, command):
+    """Each command of the README's « Utilisation », run on the Bruges register: no usage error."""
+    import shlex
+    import shutil
+
+    monkeypatch.chdir(tmp_path)
+    shutil.copy(BRUGES, tmp_path / "registre.yaml")
+    args = shlex.split(command)[1:]
+    if ">" in args:
+        args = args[:args.index(">")]
+    if "import" in args:
+        pytest.skip("needs the DPO's spreadsheet (tests/test_import.py covers import)")
+    result = cli(*args)
+    assert result.exit_code in (0, 1), result.stderr
+    assert "Utilisation :" not in result.stderr

@@ -225,22 +225,48 @@ def audit(fichiers: tuple[str, ...], as_of: date | None, formats: tuple[str, ...
 @main.command()
 @click.argument("fichiers", nargs=-1, required=True, metavar="REGISTRE...")
 @_AS_OF
-def validate(fichiers: tuple[str, ...], as_of: date | None) -> None:
+@click.option("--format", "-f", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="Format du résultat ; en json, les erreurs de saisie y figurent aussi (toujours sur la sortie "
+                   "d'erreur).")
+@_OUTPUT
+def validate(fichiers: tuple[str, ...], as_of: date | None, fmt: str, output: str | None) -> None:
     """Vérifie seulement la saisie des registres (format, types, références), sans auditer.
 
     Code de sortie : 0 si tous sont valides, 2 sinon.
     """
     from .validate import load_register
 
+    _check_outputs([output], fichiers)
     known = {r.id for r in _rules()}
+    files: list[dict[str, object]] = []
 
     def check(path: str) -> None:
-        register = load_register(path, as_of, date.today(), known)
+        try:
+            register = load_register(path, as_of, date.today(), known)
+        except InputErrors as errors:
+            files.append({"file": path, "valid": False, "errors": [
+                {"file": e.file, "line": e.line, "column": e.column, "message": e.message} for e in errors.errors]})
+            raise
         model = register.model
-        click.echo(f"{path} : valide — commune {terminal_safe(register.contract.nom)}, {len(model.traitements)} traitement(s), "
-                   f"{len(model.evenements)} événement(s), {len(model.derogations)} dérogation(s).")
+        files.append({"file": path, "valid": True, "commune": model.commune, "commune_name": register.contract.nom,
+                      "treatments": len(model.traitements), "events": len(model.evenements),
+                      "waivers": len(model.derogations)})
 
-    _each(fichiers, check)
+    def show() -> None:
+        if fmt == "json":
+            _emit(json.dumps({"valid": all(f["valid"] for f in files), "files": files}, ensure_ascii=False,
+                             indent=2) + "\n", output)
+        elif any(f["valid"] for f in files) or output:
+            _emit("".join(f"{f['file']} : valide — commune {terminal_safe(str(f['commune_name']))}, "
+                          f"{f['treatments']} traitement(s), {f['events']} événement(s), "
+                          f"{f['waivers']} dérogation(s).\n" for f in files if f["valid"]), output)
+
+    try:
+        _each(fichiers, check)
+    except _Reported:
+        show()
+        raise
+    show()
     sys.exit(EXIT_OK)
 
 
