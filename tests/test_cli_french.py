@@ -14,6 +14,7 @@ from pathlib import Path
 
 import click
 import pytest
+from click.testing import CliRunner
 from conftest import ROOT
 
 from rgpdcheck import clickfr
@@ -236,3 +237,15 @@ def test_within_in_months_reaches_the_same_day(cli):
     assert data["within_days"] == 31
     assert json.loads(cli("echeances", path, "--as-of", "2019-01-02", "--within", "31", "-f", "json").stdout) == data
     assert str(Duration(1, "m")) == "1 mois" and str(Duration(2, "s")) == "2 semaines"
+
+
+@pytest.mark.parametrize(("value", "expected"), [("douze", "« douze » n'est pas un nombre entier valide"),
+                                                  ("9", "9 n'est pas dans l'intervalle 1<=x<=8")])
+def test_integer_options_have_a_french_type(value, expected):
+    """clickfr.IntegerRange, for a numeric option (click.IntRange says « integer range »)."""
+    command = clickfr.Command("essai", params=[click.Option(["--jobs"], type=clickfr.IntegerRange(1, 8))],
+                              callback=lambda jobs: None)
+    result = CliRunner().invoke(command, ["--jobs", value])
+    assert result.exit_code == 2
+    assert f"valeur invalide pour « --jobs » : {expected}" in result.stderr
+    assert english_in(result.stderr, help_screen=False) == []

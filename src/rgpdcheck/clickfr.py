@@ -83,6 +83,13 @@ CATALOGUE: dict[str, str] = {
     "{name} {filename!r} is not executable.": "{name} « {filename} » non exécutable.",
     "Could not open file {filename!r}: {message}": "impossible d'ouvrir le fichier « {filename} » : {message}",
     "unknown error": "erreur inconnue",
+    "(Possible options: {possibilities})": "(options possibles : {possibilities})",
+    "{value!r} is not a valid boolean.": "« {value} » n'est pas un booléen.",
+    "Error: The value you entered was invalid.": "Erreur : la valeur saisie est invalide.",
+    "Error: {e.message}": "Erreur : {e.message}",
+    "(Deprecated) {text}": "(obsolète) {text}",
+    "DeprecationWarning: The command {name!r} is deprecated.":
+        "Avertissement : la commande « {name} » est obsolète.",
     "Aborted!": "Interrompu.",
     "Unknown standard stream '{name}'": "flux standard inconnu « {name} »",
     "Unknown color {colour!r}": "couleur inconnue « {colour} »",
