@@ -114,3 +114,18 @@ def test_the_readme_s_commands_work_as_written(cli, tmp_path, monkeypatch, comma
     result = cli(*args)
     assert result.exit_code in (0, 1), result.stderr
     assert "Utilisation :" not in result.stderr
+
+
+def test_errors_on_a_target_name_the_option_that_gave_it(cli, tmp_path):
+    import shutil
+
+    register = tmp_path / "registre.yaml"
+    shutil.copy(BRUGES, register)
+    before = register.read_bytes()
+    result = cli("audit", str(register), "--write-baseline", str(register))
+    assert result.exit_code == 2 and register.read_bytes() == before
+    assert "--write-baseline désigne un fichier audité" in result.stderr and "--output" not in result.stderr
+    assert "--output désigne un fichier audité" in cli("audit", str(register), "-o", str(register)).stderr
+    same = tmp_path / "sortie.json"
+    result = cli("audit", str(register), "-f", "json", "-o", str(same), "--write-baseline", str(same))
+    assert result.exit_code == 2 and "--write-baseline : ce fichier reçoit déjà une autre sortie" in result.stderr

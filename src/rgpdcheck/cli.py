@@ -113,10 +113,10 @@ def _coloured() -> bool:
     return wanted(sys.stdout)
 
 
-def _check_outputs(outputs: Iterable[str | None], inputs: Iterable[str]) -> None:
+def _check_outputs(outputs: Iterable[str | None], inputs: Iterable[str], options: dict[str, str] | None = None) -> None:
     from .output import check_targets
 
-    check_targets([o for o in outputs if o], list(inputs))
+    check_targets([o for o in outputs if o], list(inputs), options)
 
 
 def _format_option(kind: str, default: str = "text", multiple: bool = False, help: str | None = None):  # type: ignore[no-untyped-def]
@@ -194,7 +194,8 @@ def audit(fichiers: tuple[str, ...], as_of: date | None, formats: tuple[str, ...
         raise click.UsageError("--baseline et --write-baseline ne vont pas ensemble")
     pairs = _pair_outputs(formats, outputs)
     rules = _rules()
-    _check_outputs([t for _, t in pairs] + [write_baseline], fichiers)
+    _check_outputs([t for _, t in pairs] + [write_baseline], fichiers,
+                   {write_baseline: "--write-baseline"} if write_baseline else None)
     known = baseline.load(baseline_file) if baseline_file else None
     today = date.today()
     stdout_format = next((fmt for fmt, target in pairs if target is None), None)
