@@ -11,10 +11,12 @@ of the installed click's source and fails when one is missing here, so a click u
 adds a message is noticed at once.
 
 The rest of click's English is not in its catalogue and is set where it is defined: the
-`[OPTIONS]` and `COMMAND [ARGS]...` placeholders of the usage line (`Command`, `Group`
-below), metavars (every option of the CLI names its own: FICHIER, ID…) and the names of
-value types shown in errors (`Duration`, in cli.py, and `IntegerRange` below instead of
-click.INT and click.IntRange, whose error says « not a valid integer range »).
+`[OPTIONS]` and `COMMAND [ARGS]...` placeholders of the usage line and the help headings
+(`Command`, `Group`, `HelpFormatter` below), metavars (every option of the CLI names its
+own: FICHIER, ID…) and the names of value types shown in errors (cliargs.py's types, and
+`IntegerRange` below for a numeric option instead of click.INT or click.IntRange, whose
+error says « not a valid integer range »). `Command` and `Group` also quote the option at
+fault « so » instead of 'so' and give every usage error its usage line.
 """
 
 from __future__ import annotations
