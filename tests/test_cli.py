@@ -61,7 +61,7 @@ def test_as_of_replays_the_register(cli):
 def test_bad_as_of_is_a_usage_error(cli):
     result = cli("audit", BRUGES, "--as-of", "2019-13-01")
     assert result.exit_code == 2
-    assert "date invalide" in result.stderr
+    assert "la date « 2019-13-01 » n'existe pas : il n'y a pas de mois 13" in result.stderr
 
 
 def test_several_files_one_bad(cli, tmp_path):

@@ -221,6 +221,36 @@ def explain(subject: str, rules: tuple[Rule, ...]) -> str | None:
     return "\n".join(out) + "\n"
 
 
+def _clause_dict(clause: Clause) -> dict[str, Any]:
+    return {"id": clause.id, "citation": cite_clause(clause.id), "title": clause.titre, "text": clause.texte,
+            "source_lines": list(clause.lignes)}
+
+
+def _rule_summary(rule: Rule) -> dict[str, Any]:
+    return {"id": rule.id, "kind": rule.kind, "severity": rule.spec.severite, "title": rule.spec.titre}
+
+
+def explain_dict(subject: str, rules: tuple[Rule, ...]) -> dict[str, Any] | None:
+    """What `explain` prints, as data (`explain --format json`): a rule with its clauses and
+    annotated example, a clause with the rules citing it, or an article with the rules citing
+    it; None when the subject is none of them."""
+    rule = {r.id: r for r in rules}.get(subject.strip().lower())
+    if rule is not None:
+        return {"kind": "rule", "rule": rule_dict(rule), "clauses": [_clause_dict(c) for c in clauses_of_rule(rule)],
+                "examples": _examples().get(rule.id, [])}
+    found = resolve(subject)
+    if found is None:
+        return None
+    kind, key = found
+    if kind == "rgpd":
+        return {"kind": "article", "article": key,
+                "rules": [{**_rule_summary(r), "cited": [a for a in r.spec.references.rgpd if _cites(a, key)]}
+                          for r in rules_of_article(key, rules)]}
+    clause = clauses()[key]
+    return {"kind": "clause", "clause": _clause_dict(clause),
+            "rules": [_rule_summary(r) for r in rules_of_clause(clause.id, rules)]}
+
+
 def suggestions(subject: str, rules: tuple[Rule, ...]) -> list[str]:
     import difflib
 

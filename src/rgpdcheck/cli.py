@@ -16,7 +16,8 @@ from typing import TypeVar
 
 import click
 
-from . import __version__
+from . import __version__, clickfr
+from .cliargs import Duration, DurationType, IsoDate
 from .errors import InputError, InputErrors, RuleFileError
 from .interrupt import InterruptibleGroup
 from .sanitize import terminal_safe
@@ -25,21 +26,7 @@ from .vocabulary import SEVERITIES
 EXIT_OK, EXIT_FINDINGS, EXIT_INPUT = 0, 1, 2
 T = TypeVar("T")
 
-
-class _IsoDate(click.ParamType):
-    name = "AAAA-MM-JJ"
-
-    def convert(self, value, param, ctx):  # type: ignore[no-untyped-def]
-        if isinstance(value, date):
-            return value
-        try:
-            day = date.fromisoformat(value)
-        except ValueError:
-            self.fail(f"date invalide « {value} » (format AAAA-MM-JJ)", param, ctx)
-        from .model import date_out_of_range
-        if why := date_out_of_range(day):
-            self.fail(why, param, ctx)
-        return day
+clickfr.install()  # click's own messages in French, before the decorators below build help texts
 
 
 def _report_input_errors(errors: InputErrors) -> None:
@@ -61,7 +48,7 @@ class _Reported(Exception):
     """Input errors were reported already (several files): end with exit code 2."""
 
 
-class _Commands(InterruptibleGroup):
+class _Commands(clickfr.Group, InterruptibleGroup):
     """The one error boundary of every command: input errors (and a broken rule file)
     become the one-screen message on stderr and exit code 2, never a traceback."""
 
@@ -117,20 +104,31 @@ def _load_registers(paths: Iterable[str], as_of: date | None):  # type: ignore[n
     return _each(paths, load)
 
 
-def _emit(text: str, output: str | None) -> None:
-    """A report to its --output file (atomically), else to stdout."""
+def _emit(text: str, output: str | None, fmt: str | None = None) -> None:
+    """A report to its --output file (atomically), else to stdout; a text report is coloured
+    on a terminal (colour.py)."""
     from .output import write_atomic
 
     if output:
         write_atomic(output, text)
+    elif fmt == "text" and _coloured():
+        from .colour import paint
+
+        click.echo(paint(text), nl=False, color=True)
     else:
         click.echo(text, nl=False)
 
 
-def _check_outputs(outputs: Iterable[str | None], inputs: Iterable[str]) -> None:
+def _coloured() -> bool:
+    from .colour import wanted
+
+    return wanted(sys.stdout)
+
+
+def _check_outputs(outputs: Iterable[str | None], inputs: Iterable[str], options: dict[str, str] | None = None) -> None:
     from .output import check_targets
 
-    check_targets([o for o in outputs if o], list(inputs))
+    check_targets([o for o in outputs if o], list(inputs), options)
 
 
 def _format_option(kind: str, default: str = "text", multiple: bool = False, help: str | None = None):  # type: ignore[no-untyped-def]
@@ -145,12 +143,12 @@ _OUTPUT = click.option("--output", "-o", "output", metavar="FICHIER", help="Fich
 
 
 _AS_OF = click.option(
-    "--as-of", "as_of", type=_IsoDate(), default=None,
+    "--as-of", "as_of", type=IsoDate(), default=None,
     help="Date d'audit (AAAA-MM-JJ) : le registre est rejoué tel qu'il était ce jour-là. "
          "Par défaut : date_reference du registre, sinon aujourd'hui.")
 
 
-@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group("rgpdcheck", cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="rgpdcheck")
 def main() -> None:
     """Vérifie la conformité RGPD des registres des communes mutualisées avec Bordeaux Métropole."""
@@ -208,7 +206,8 @@ def audit(fichiers: tuple[str, ...], as_of: date | None, formats: tuple[str, ...
         raise click.UsageError("--baseline et --write-baseline ne vont pas ensemble")
     pairs = _pair_outputs(formats, outputs)
     rules = _rules()
-    _check_outputs([t for _, t in pairs] + [write_baseline], fichiers)
+    _check_outputs([t for _, t in pairs] + [write_baseline], fichiers,
+                   {write_baseline: "--write-baseline"} if write_baseline else None)
     known = baseline.load(baseline_file) if baseline_file else None
     today = date.today()
     stdout_format = next((fmt for fmt, target in pairs if target is None), None)
@@ -231,7 +230,7 @@ def audit(fichiers: tuple[str, ...], as_of: date | None, formats: tuple[str, ...
         results = baseline.apply(results, known)
     report = AuditReport(results, rules)
     for fmt, target in pairs:
-        _emit(render(fmt, report), target)
+        _emit(render(fmt, report), target, fmt)
     if write_baseline:
         click.echo(f"rgpdcheck : référence écrite dans {write_baseline}.", err=True)
         sys.exit(EXIT_OK)
@@ -241,23 +240,49 @@ def audit(fichiers: tuple[str, ...], as_of: date | None, formats: tuple[str, ...
 @main.command()
 @click.argument("fichiers", nargs=-1, required=True, metavar="REGISTRE...")
 @_AS_OF
-def validate(fichiers: tuple[str, ...], as_of: date | None) -> None:
+@click.option("--format", "-f", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="Format du résultat ; en json, les erreurs de saisie y figurent aussi (toujours sur la sortie "
+                   "d'erreur).")
+@_OUTPUT
+def validate(fichiers: tuple[str, ...], as_of: date | None, fmt: str, output: str | None) -> None:
     """Vérifie seulement la saisie des registres (format, types, références), sans auditer.
 
     Code de sortie : 0 si tous sont valides, 2 sinon.
     """
     from .validate import load_register
 
+    _check_outputs([output], fichiers)
     known = {r.id for r in _rules()}
+    files: list[dict[str, object]] = []
 
     def check(path: str) -> None:
-        register = load_register(path, as_of, date.today(), known)
+        try:
+            register = load_register(path, as_of, date.today(), known)
+        except InputErrors as errors:
+            files.append({"file": path, "valid": False, "errors": [
+                {"file": e.file, "line": e.line, "column": e.column, "message": e.message} for e in errors.errors]})
+            raise
         warn(register.document.warnings)
         model = register.model
-        click.echo(f"{path} : valide — commune {terminal_safe(register.contract.nom)}, {len(model.traitements)} traitement(s), "
-                   f"{len(model.evenements)} événement(s), {len(model.derogations)} dérogation(s).")
+        files.append({"file": path, "valid": True, "commune": model.commune, "commune_name": register.contract.nom,
+                      "treatments": len(model.traitements), "events": len(model.evenements),
+                      "waivers": len(model.derogations)})
 
-    _each(fichiers, check)
+    def show() -> None:
+        if fmt == "json":
+            _emit(json.dumps({"valid": all(f["valid"] for f in files), "files": files}, ensure_ascii=False,
+                             indent=2) + "\n", output)
+        elif any(f["valid"] for f in files) or output:
+            _emit("".join(f"{f['file']} : valide — commune {terminal_safe(str(f['commune_name']))}, "
+                          f"{f['treatments']} traitement(s), {f['events']} événement(s), "
+                          f"{f['waivers']} dérogation(s).\n" for f in files if f["valid"]), output)
+
+    try:
+        _each(fichiers, check)
+    except _Reported:
+        show()
+        raise
+    show()
     sys.exit(EXIT_OK)
 
 
@@ -277,34 +302,46 @@ def rules_command(fmt: str, cadre: str | None, output: str | None) -> None:
 
 
 @main.command()
-@click.argument("sujet", metavar="REGLE|CLAUSE|ARTICLE")
-def explain(sujet: str) -> None:
+@click.argument("sujet", metavar="RÈGLE|CLAUSE|ARTICLE")
+@click.option("--format", "-f", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="Format de l'explication.")
+@_OUTPUT
+def explain(sujet: str, fmt: str, output: str | None) -> None:
     """Explique une règle (ex. vd-violation-notification-tardive), une clause de l'avenant ou un
     article du RGPD, écrits comme les rapports les citent (ex. « Avenant V-d (violations) »,
     « V-e/3 », « Avenant V-a règle d'or n°7 », « RGPD art. 35 ») : description, références, texte
     cité de l'avenant, exemple annoté ; pour un article, les règles qui le citent."""
     from .catalogue import explain as explain_subject
-    from .catalogue import suggestions
+    from .catalogue import explain_dict, suggestions
 
+    _check_outputs([output], [])
     rules = _rules() + _rules("echeance")
-    text = explain_subject(sujet, rules)
+    if fmt == "json":
+        data = explain_dict(sujet, rules)
+        text = None if data is None else json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    else:
+        text = explain_subject(sujet, rules)
     if text is None:
         close = suggestions(sujet, rules)
         hint = f" Vouliez-vous dire : {', '.join(close)} ?" if close else " Voir « rgpdcheck rules »."
         click.echo(f"rgpdcheck : « {sujet} » n'est ni une règle, ni une clause de l'avenant, ni un article du RGPD."
                    f"{hint}", err=True)
         sys.exit(EXIT_INPUT)
-    click.echo(text, nl=False)
+    _emit(text, output)
 
 
 @main.command()
 @click.option("--draft", type=click.Choice(["2020-12", "7"]), default="2020-12", show_default=True,
               help="Version de JSON Schema : 7 pour les éditeurs qui ne lisent pas 2020-12 (yaml-language-server avant 1.20).")
-def schema(draft: str) -> None:
+@click.option("--format", "-f", "fmt", type=click.Choice(["json"]), default="json", show_default=True,
+              help="Format du schéma (JSON Schema s'écrit en JSON).")
+@_OUTPUT
+def schema(draft: str, fmt: str, output: str | None) -> None:
     """Affiche le schéma JSON du registre v1 (pour l'éditeur : « # yaml-language-server: $schema=… »)."""
     from .model import json_schema
 
-    click.echo(json.dumps(json_schema(draft), ensure_ascii=False, indent=2))
+    _check_outputs([output], [])
+    _emit(json.dumps(json_schema(draft), ensure_ascii=False, indent=2) + "\n", output)
 
 
 @main.command()
@@ -329,17 +366,18 @@ def liability(fichier: str, treatment: str | None, event: str | None, as_of: dat
     _check_outputs([output], [fichier])
     rules = _rules("responsabilite")
     [register] = _load_registers([fichier], as_of)
-    _emit(render(fmt, LiabilityReport(determine(register, treatment, event, rules))), output)
+    _emit(render(fmt, LiabilityReport(determine(register, treatment, event, rules))), output, fmt)
 
 
 @main.command()
 @click.argument("fichier", metavar="REGISTRE")
 @_AS_OF
-@click.option("--within", "within", type=click.IntRange(0, 3660), default=30, show_default=True, metavar="JOURS",
-              help="Fenêtre : les échéances jusqu'à tant de jours après la date d'audit (les dépassées aussi).")
+@click.option("--within", "within", type=DurationType(), default=Duration(30, "j"), show_default=True,
+              help="Fenêtre : les échéances jusqu'à cette durée après la date d'audit (les dépassées aussi) : "
+                   "30 ou 30j (jours), 2s (semaines), 3m (mois), 1a (années) ; dix ans au plus.")
 @_format_option("deadlines", help="Format de sortie (les mêmes que pour audit).")
 @_OUTPUT
-def echeances(fichier: str, as_of: date | None, within: int, fmt: str, output: str | None) -> None:
+def echeances(fichier: str, as_of: date | None, within: Duration, fmt: str, output: str | None) -> None:
     """Ce qui arrive à échéance : demandes à répondre, violations à notifier sous 72 heures,
     fins de conservation (et information de la commune avant un effacement, V-f/1), état des
     lieux V-k — par date, dépassées comprises.
@@ -353,10 +391,11 @@ def echeances(fichier: str, as_of: date | None, within: int, fmt: str, output: s
     rules = _rules("echeance")
     _check_outputs([output], [fichier])
     [register] = _load_registers([fichier], as_of)
-    found = upcoming(register, within, rules)
-    report = DeadlineReport(register.file, register.model.commune, register.contract.nom, register.as_of, within,
+    days = within.days_from(register.as_of)
+    found = upcoming(register, days, rules)
+    report = DeadlineReport(register.file, register.model.commune, register.contract.nom, register.as_of, days,
                             len(register.model.traitements), found, rules)
-    _emit(render(fmt, report), output)
+    _emit(render(fmt, report), output, fmt)
     sys.exit(EXIT_FINDINGS if any(d.overdue for d in found) else EXIT_OK)
 
 
@@ -412,7 +451,7 @@ def export(fichiers: tuple[str, ...], as_of: date | None, which: str, fmt: str |
 
 @main.command("import")
 @click.argument("fichier", metavar="TABLEUR")
-@click.option("--commune", required=True, metavar="SLUG",
+@click.option("--commune", required=True, metavar="COMMUNE",
               help="La commune du registre : bruges, bordeaux… ou toute commune française (saint-emilion).")
 @click.option("--output", "-o", "output", required=True, metavar="registre.yaml",
               help="Le brouillon de registre à créer (jamais écrasé s'il existe).")

@@ -46,32 +46,34 @@ class WriteError(click.ClickException):
         click.echo(f"rgpdcheck : {self.message}", err=True)
 
 
-def check_targets(targets: list[str], inputs: list[str]) -> None:
+def check_targets(targets: list[str], inputs: list[str], options: dict[str, str] | None = None) -> None:
     """Refuse, before any work, an output path that is one of the inputs, a directory, given
-    twice, in a missing or read-only folder, or that cannot even be looked up."""
+    twice, in a missing or read-only folder, or that cannot even be looked up. Errors name
+    the option that gave the path: `options[path]` (`--write-baseline`), else `--output`."""
     problems = []
     seen: set[str] = set()
     protected = {os.path.realpath(p) for p in inputs}
     for target in targets:
+        option = (options or {}).get(target, "--output")
         resolved = os.path.realpath(target)
         try:
             info: os.stat_result | None = os.stat(target)
         except FileNotFoundError:
             info = None
         except OSError as exc:
-            problems.append(InputError(target, 0, f"--output : {describe_os_error(exc, 'écriture')}"))
+            problems.append(InputError(target, 0, f"{option} : {describe_os_error(exc, 'écriture')}"))
             continue
         parent = os.path.dirname(resolved)
         if resolved in protected:
-            problems.append(InputError(target, 0, "--output désigne un fichier audité : rgpdcheck ne le remplacera pas"))
+            problems.append(InputError(target, 0, f"{option} désigne un fichier audité : rgpdcheck ne le remplacera pas"))
         elif info is not None and stat.S_ISDIR(info.st_mode):
-            problems.append(InputError(target, 0, "--output désigne un répertoire"))
+            problems.append(InputError(target, 0, f"{option} désigne un répertoire"))
         elif resolved in seen:
-            problems.append(InputError(target, 0, "--output donné deux fois pour le même fichier"))
+            problems.append(InputError(target, 0, f"{option} : ce fichier reçoit déjà une autre sortie"))
         elif not os.path.isdir(parent):
             problems.append(InputError(target, 0, f"répertoire {printable_path(parent)} introuvable"))
         elif (info is None or stat.S_ISREG(info.st_mode)) and not _stream_alias(target) and not os.access(parent, os.W_OK):
-            problems.append(InputError(target, 0, f"--output : écriture impossible dans {printable_path(parent)} "
+            problems.append(InputError(target, 0, f"{option} : écriture impossible dans {printable_path(parent)} "
                                                   "(dossier en lecture seule ou droits insuffisants)"))
         seen.add(resolved)
     if problems:
