@@ -129,13 +129,13 @@ def plan(rules: Iterable[Rule], facts: FactSet, size: int = PARTITION_FACTS, *,
     `extra` facts): by partitions when the register is large; only on the `treatments`
     named and the register-wide facts when every rule is partition-safe."""
     rules = tuple(rules)
+    if not rules:
+        return []
     extra = extra or []
     replicated = replicated_kinds(rules)
     safe, whole = [], []
     for rule in rules:
         (safe if partition_safe(rule, replicated) else whole).append(rule)
-    if not rules:
-        return []
     if treatments is not None and not whole:
         named = _kinds(rules)
         shared, by_treatment = facts.split(replicated)
