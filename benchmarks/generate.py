@@ -8,10 +8,17 @@ About one treatment in five carries one defect of the kind real registers have, 
 has work to do. Same N and seed, same file, byte for byte.
 
     python benchmarks/generate.py 300 > registre-300.yaml
+    python benchmarks/generate.py 2000 0 --waivers 3000 > registre-waivers.yaml
+    python benchmarks/generate.py 2000 0 --awareness 3000 > registre-awareness.yaml
+
+`--waivers W` adds W register-wide waivers (`derogations` without `traitement`, a third of
+them expired) and `--awareness A` adds A `sensibilisation` events beside the usual one:
+facts every treatment's rules could see, the registers of issue 17 item 4.
 """
 
 from __future__ import annotations
 
+import argparse
 import random
 import sys
 from datetime import date, datetime, timedelta
@@ -22,10 +29,11 @@ PURPOSES = ["Gestion des inscriptions", "Facturation des prestations", "Délivra
             "Instruction des demandes", "Suivi des dossiers", "Réservation des équipements"]
 BASES = ["mission_interet_public", "obligation_legale", "contrat"]
 MEASURES = ["habilitations", "journalisation", "sauvegarde", "chiffrement", "pseudonymisation"]
+WAIVED = ["va4-rectification-absente", "va1-base-legale-absente", "ve1-saisine-dpo-tardive"]
 DEFECTS = ["base", "finalite", "saisine_tardive", "contrat", "demande_tardive", "violation_tardive"]
 
 
-def register(n: int, seed: int = 0) -> str:
+def register(n: int, seed: int = 0, waivers: int = 0, awareness: int = 0) -> str:
     rng = random.Random(seed)
     providers = max(3, n // 10)
     out = [
@@ -57,7 +65,18 @@ def register(n: int, seed: int = 0) -> str:
         defect = rng.choice(DEFECTS) if rng.random() < 0.2 else None
         out += _treatment(rng, t, providers, defect)
         events += _events(rng, t, defect)
+    events += [f"  - {{id: E-SENSIBILISATION-{a:05d}, type: sensibilisation, date: "
+               f"{(date(2018, 11, 1) + timedelta(days=a % 900)).isoformat()}, public: agents, participants: {5 + a % 30}}}"
+               for a in range(awareness)]
     out += ["", "evenements:", *events, ""]
+    if waivers:
+        out.append("derogations:")
+        for w in range(waivers):
+            # one in three expired before date_reference (2021-06-30): a derogation-expiree finding
+            until = date(2021, 1, 1) + timedelta(days=(w % 3) * 200 + w % 97)
+            out += [f"  - regle: {WAIVED[w % len(WAIVED)]}", f"    motif: \"Plan d'action n°{w}\"",
+                    f"    jusqu_au: {until.isoformat()}"]
+        out.append("")
     return "\n".join(out)
 
 
@@ -133,9 +152,13 @@ def _events(rng: random.Random, t: int, defect: str | None) -> list[str]:
 
 
 def main(argv: list[str]) -> None:
-    if not argv or not argv[0].isdigit():
-        sys.exit("usage: python benchmarks/generate.py N [SEED] > registre.yaml")
-    sys.stdout.write(register(int(argv[0]), int(argv[1]) if len(argv) > 1 else 0))
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("n", type=int, help="treatments")
+    parser.add_argument("seed", type=int, nargs="?", default=0)
+    parser.add_argument("--waivers", type=int, default=0, help="register-wide waivers (derogations)")
+    parser.add_argument("--awareness", type=int, default=0, help="extra sensibilisation events")
+    args = parser.parse_args(argv)
+    sys.stdout.write(register(args.n, args.seed, args.waivers, args.awareness))
 
 
 if __name__ == "__main__":

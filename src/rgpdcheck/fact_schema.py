@@ -110,16 +110,17 @@ class FactSet:
         return self._index["by_id"]
 
     def split(self, replicated: frozenset[str]) -> tuple[list[dict[str, Any]], dict[str, list[dict[str, Any]]]]:
-        """The facts every partition needs (register-wide ones and those of a `replicated`
-        kind), and the others by treatment id, in the order of the facts (computed once)."""
+        """The register-wide facts (of a kind with no `tid`, or of a `replicated` kind),
+        and the others by treatment id, in the order of the facts (computed once). Facts of
+        a kind that carries a `tid` but naming no treatment are the group `absent`."""
         if replicated in self._index:
             return self._index[replicated]
         shared: list[dict[str, Any]] = []
         by_treatment: dict[str, list[dict[str, Any]]] = defaultdict(list)
         for fact in self.facts:
             kind = fact["kind"]
-            tid = fact.get("tid") if bound(kind) and kind not in replicated else None
-            if tid in (None, ABSENT):
+            tid = fact.get("tid", ABSENT) if bound(kind) and kind not in replicated else None
+            if tid is None:
                 shared.append(fact)
             else:
                 by_treatment[tid].append(fact)
