@@ -163,7 +163,7 @@ def evaluate(rules: Iterable[Rule], facts: FactSet, size: int = PARTITION_FACTS,
     evaluations = plan(rules, facts, size, extra=extra, treatments=treatments)
     matches: set[engine.Match] = set()
     for done, evaluation in enumerate(evaluations, 1):
-        matches |= engine.evaluate([r.engine_rule for r in evaluation.rules], evaluation.facts)
+        matches.update(engine.evaluate([r.engine_rule for r in evaluation.rules], evaluation.facts))
         if progress and len(evaluations) > 1:
             progress(done, len(evaluations))
     return matches
