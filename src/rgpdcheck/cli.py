@@ -186,7 +186,6 @@ def audit(fichiers: tuple[str, ...], as_of: date | None, formats: tuple[str, ...
 
     Code de sortie : 0 sans constat bloquant, 1 avec constats, 2 si un fichier est invalide.
     """
-    from . import baseline
     from .audit import audit_file, exit_code
     from .formatters import render
     from .progress import Progress
@@ -197,6 +196,8 @@ def audit(fichiers: tuple[str, ...], as_of: date | None, formats: tuple[str, ...
     pairs = _pair_outputs(formats, outputs)
     rules = _rules()
     _check_outputs([t for _, t in pairs] + [write_baseline], fichiers)
+    if baseline_file or write_baseline:
+        from . import baseline
     known = baseline.load(baseline_file) if baseline_file else None
     today = date.today()
     stdout_format = next((fmt for fmt, target in pairs if target is None), None)
