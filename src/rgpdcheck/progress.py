@@ -36,6 +36,11 @@ class Progress:
             where = f"registre {index}/{self.files} : " if self.files > 1 else ""
             self._draw(f"{where}{path} — lecture", force=True)
 
+    def file_done(self, done: int) -> None:
+        """Registers audited in worker processes (`--jobs`): `done` of them are in."""
+        if self.files > 1:
+            self._draw(f"registres audités : {done}/{self.files}", force=done == self.files)
+
     def partitions(self, done: int, total: int) -> None:
         """Called by the audit after each partition of a large register."""
         if total > 1:
