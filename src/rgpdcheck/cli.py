@@ -204,8 +204,7 @@ def audit(fichiers: tuple[str, ...], as_of: date | None, formats: tuple[str, ...
         from . import baseline
     known = baseline.load(baseline_file) if baseline_file else None
     today = date.today()
-    stdout_format = next((fmt for fmt, target in pairs if target is None), None)
-    progress = Progress.for_terminal(sys.stderr, len(fichiers), stdout_format)
+    progress = Progress.for_terminal(sys.stderr, len(fichiers))
     numbers = iter(range(1, len(fichiers) + 1))
 
     def audit_one(path: str):  # type: ignore[no-untyped-def]
