@@ -211,7 +211,7 @@ def audit(fichiers: tuple[str, ...], as_of: date | None, formats: tuple[str, ...
         progress.start_file(next(numbers), path, large=_size(path) > _LARGE_REGISTER)
         return audit_file(path, as_of, today, rules, waivers=not no_waivers, progress=progress.partitions)
 
-    workers = min(jobs or _usable_cores(), len(fichiers))
+    workers = min(jobs or _usable_cores(), len(fichiers)) if len(fichiers) > 1 else 1
     try:
         if workers > 1:
             results = _audit_in_workers(fichiers, workers, as_of, today, rules, not no_waivers, progress)

@@ -28,7 +28,6 @@ Choices, and why:
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import signal
 import sys
@@ -36,7 +35,6 @@ import traceback
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import date
-from multiprocessing.connection import wait
 from typing import TYPE_CHECKING, Any
 
 from .errors import InputErrors
@@ -57,6 +55,8 @@ def usable_cores() -> int:
 
 
 def _start_method() -> str:
+    import multiprocessing
+
     if sys.platform != "darwin" and "fork" in multiprocessing.get_all_start_methods():
         return "fork"
     return "spawn"
@@ -90,6 +90,9 @@ def audit_in_workers(paths: Iterable[str], jobs: int, as_of: date | None, today:
                      waivers: bool = True) -> Iterator[AuditResult | InputErrors]:
     """Each register's AuditResult (or its InputErrors), in the order of `paths`, audited by
     up to `jobs` processes at a time. Close the iterator (or let it end) to reap them all."""
+    import multiprocessing
+    from multiprocessing.connection import wait
+
     paths = list(paths)
     context = multiprocessing.get_context(_start_method())
     shipped_rules = rules if context.get_start_method() == "fork" else None  # spawn: children load them
