@@ -89,7 +89,7 @@ def _fast_output(args: list[str]) -> str | None:
 
 def run() -> None:
     """The console entry point."""
-    text = _fast_output(sys.argv[1:])
+    text = _fast_output(sys.argv[1:]) if sys.stdout is not None else None
     if text is not None:
         sys.stdout.write(text)
         _leave(0)
