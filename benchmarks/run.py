@@ -279,6 +279,178 @@ def targets(results: dict, out: list[str]) -> None:
     out += [f"| {name} | {value} | {'yes' if ok else '**no**'} |" for name, value, ok in checks]
 
 
+# -- issue 18: start-up, several cores, commands, a second generator ------------------------
+# Each measure below compares two commands run alternately (a, b, a, b, ...), so that the
+# machine's load, which moves absolute figures 2-3x on a shared machine, weighs on both alike;
+# the ratios are what the targets are about.
+
+def alternating(commands: list[list[str]], repeat: int, cwd: str | None = None) -> list[tuple[float, float]]:
+    """(median wall, peak RSS) of each command, the commands run in turn `repeat` times."""
+    runs: list[list[tuple[float, float, int]]] = [[] for _ in commands]
+    for _ in range(repeat):
+        for i, argv in enumerate(commands):
+            runs[i].append(measure(argv))
+    return [(statistics.median(r[0] for r in rs), max(r[1] for r in rs)) for rs in runs]
+
+
+def import_breakdown(path: str) -> tuple[float, list[tuple[str, float]]]:
+    """Self import time by top-level package of one `rgpdcheck audit FILE` (-X importtime):
+    the total and the largest packages, in seconds (rgpdcheck's modules are one package)."""
+    err = subprocess.run([sys.executable, "-X", "importtime", "-m", "rgpdcheck", "audit", path],
+                         capture_output=True, text=True).stderr
+    totals: dict[str, float] = {}
+    for line in err.splitlines():
+        if not line.startswith("import time:") or "self [us]" in line:
+            continue
+        own, _, name = line[len("import time:"):].split("|")
+        top = name.strip().split(".")[0]
+        totals[top] = totals.get(top, 0.0) + int(own) / 1e6
+    return sum(totals.values()), sorted(totals.items(), key=lambda kv: -kv[1])[:9]
+
+
+def startup(repeat: int, teardown_sizes: list[int]) -> dict:
+    """The pre-commit case (the bundled Bruges register against yamllint), `--help` against
+    Python's own start, where the fixed cost goes, and what exiting without teardown saves."""
+    audit = rgpdcheck_command()
+    bruges = str(HERE.parent / "fixtures" / "bruges" / "registre.yaml")
+    yamllint = shutil.which("yamllint", path=str(Path(sys.executable).parent)) or shutil.which("yamllint")
+    out: dict = {}
+    (out["pass"], _), (out["help"], _) = alternating([[sys.executable, "-c", "pass"], [*audit, "--help"]], repeat)
+    if yamllint:
+        (out["yamllint"], _), (out["bruges"], _) = alternating(
+            [[yamllint, "-d", "relaxed", bruges], [*audit, "audit", bruges]], repeat)
+    else:
+        out["bruges"], _ = median_run([*audit, "audit", bruges], repeat)
+    out["imports"], out["by_package"] = import_breakdown(bruges)
+    out["phases"] = json.loads(subprocess.run([sys.executable, __file__, "--phases", bruges],
+                                              capture_output=True, text=True, check=True).stdout)
+    # Teardown: the same audit through click's own exit (the interpreter frees every object)
+    # against the entry point's os._exit; plugins off in both, as the entry point has them.
+    plain = [sys.executable, "-c", "import sys; sys.argv[0] = 'rgpdcheck'; from rgpdcheck.cli import main; main()"]
+    with tempfile.TemporaryDirectory() as tmp:
+        for n in teardown_sizes:
+            path = Path(tmp) / f"registre-{n}.yaml"
+            path.write_text(generate.register(n), encoding="utf-8")
+            times = repeat if n < 10_000 else 1
+            (fast, _), (slow, _) = alternating([[*audit, "audit", str(path)], [*plain, "audit", str(path)]], times)
+            out.setdefault("teardown", []).append((n, fast, slow))
+    return out
+
+
+def generators(n: int, repeat: int) -> list[dict]:
+    """Audit against the PyYAML C load of the same file, for the benchmark's generator and
+    for generate_sparse.py (fewer events, many more findings)."""
+    import generate_sparse
+
+    audit = rgpdcheck_command()
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for name, make in (("generate.py", generate.register), ("generate_sparse.py", generate_sparse.register)):
+            path = Path(tmp) / f"{name}-{n}.yaml"
+            path.write_text(make(n), encoding="utf-8")
+            counts = json.loads(subprocess.run([*audit, "audit", "-f", "json", str(path)],
+                                               capture_output=True, text=True).stdout)["summary"]
+            (audit_wall, audit_rss), (load_wall, load_rss) = alternating(
+                [[*audit, "audit", str(path)], [sys.executable, "-c", LOAD_ONLY, str(path)]], repeat)
+            rows.append({"generator": name, "n": n, "findings": counts["findings"],
+                         "events": path.read_text(encoding="utf-8").count("type: ") - path.read_text(encoding="utf-8").count("type: prestataire"),
+                         "audit": audit_wall, "load": load_wall, "audit_rss": audit_rss, "load_rss": load_rss})
+    return rows
+
+
+def metropole(count: int, n: int) -> dict:
+    """`count` registers of `n` treatments in one invocation, --jobs 1 against --jobs 2."""
+    audit = rgpdcheck_command()
+    with tempfile.TemporaryDirectory() as tmp:
+        files = []
+        for i in range(count):
+            path = Path(tmp) / f"commune-{i:02d}.yaml"
+            path.write_text(generate.register(n, seed=i), encoding="utf-8")
+            files.append(str(path))
+        out: dict = {"count": count, "n": n}
+        for jobs in (1, 2):
+            report = Path(tmp) / f"rapport-{jobs}.json"
+            out[f"jobs{jobs}"] = measure([*audit, "audit", "--jobs", str(jobs), "-f", "json", "-o", str(report), *files])[:2]
+        out["identical"] = (Path(tmp) / "rapport-1.json").read_bytes() == (Path(tmp) / "rapport-2.json").read_bytes()
+    return out
+
+
+def command_ratios(n: int) -> dict:
+    """`liability --treatment` and `echeances` against the audit of the same register."""
+    audit = rgpdcheck_command()
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / f"registre-{n}.yaml"
+        path.write_text(generate.register(n), encoding="utf-8")
+        (a, a_rss), (lia, lia_rss), (ech, ech_rss) = alternating(
+            [[*audit, "audit", str(path)], [*audit, "liability", str(path), "--treatment", "T-00000"],
+             [*audit, "echeances", str(path)]], 1)
+    return {"n": n, "audit": (a, a_rss), "liability": (lia, lia_rss), "echeances": (ech, ech_rss)}
+
+
+def issue18_report(results: dict) -> str:
+    """The block of BENCHMARKS.md with the ratios issue 18 sets targets on."""
+    out = [f"Produced by `python benchmarks/run.py` (start-up, generators, métropole, command ratios) on "
+           f"{results['date']}: {results['machine']}; load average {results['load']} at the start. The machine "
+           "is shared: each ratio compares two commands run alternately in the same minutes (medians); "
+           "absolute times are only indicative. Bytecode is cached (as after `pip install`).", ""]
+    checks: list[tuple[str, str, bool]] = []
+    s = results.get("startup")
+    if s:
+        out += ["## Start-up (the pre-commit case)", "",
+                "| measure | time | against | time | ratio |", "|---|---:|---|---:|---:|",
+                f"| `rgpdcheck --help` | {s['help']:.3f} s | `python -c pass` | {s['pass']:.3f} s | {s['help'] / s['pass']:.2f} |"]
+        checks.append(("`rgpdcheck --help` ≤ 3 × `python -c pass`", f"{s['help'] / s['pass']:.2f}", s["help"] <= 3 * s["pass"]))
+        if "yamllint" in s:
+            out.append(f"| `rgpdcheck audit` Bruges | {s['bruges']:.3f} s | `yamllint -d relaxed` | {s['yamllint']:.3f} s | "
+                       f"{s['bruges'] / s['yamllint']:.2f} |")
+            checks.append(("Bruges: audit ≤ 1.2 × `yamllint -d relaxed`", f"{s['bruges'] / s['yamllint']:.2f}",
+                           s["bruges"] <= 1.2 * s["yamllint"]))
+        for n, fast, slow in s.get("teardown", []):
+            out.append(f"| audit N={n:,}, `os._exit` after flushing | {fast:.3f} s | the interpreter's teardown | "
+                       f"{slow:.3f} s | {fast / slow:.2f} |")
+        p = s["phases"]
+        out += ["", f"Imports of `rgpdcheck audit` on Bruges: {s['imports']:.3f} s in all (self time by package, "
+                "`-X importtime`): " + ", ".join(f"{name} {t:.3f}" for name, t in s["by_package"]) + ".",
+                f"Then, in process: rules {p['rules']:.3f} s, load {p['load']:.3f}, validate {p['validate']:.3f} "
+                f"(builds the register's validator on first use), facts {p['facts']:.3f}, engine {p['engine']:.3f}, "
+                f"findings {p['findings']:.3f}, format {p['format']:.3f}.", ""]
+    g = results.get("generators")
+    if g:
+        out += ["## Two generators (audit against the PyYAML C load of the same file)", "",
+                "| generator | treatments | events | findings | audit | load-only | ratio | audit peak | load-only peak |",
+                "|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
+        for r in g:
+            out.append(f"| {r['generator']} | {r['n']:,} | {r['events']:,} | {r['findings']:,} | {r['audit']:.3f} s | "
+                       f"{r['load']:.3f} s | {r['audit'] / r['load']:.2f} | {r['audit_rss']:.0f} MiB | {r['load_rss']:.0f} MiB |")
+            checks.append((f"N={r['n']:,} ({r['generator']}): audit ≤ 1.5 × PyYAML C load", f"{r['audit'] / r['load']:.2f}",
+                           r["audit"] <= 1.5 * r["load"]))
+        out.append("")
+    m = results.get("metropole")
+    if m:
+        (w1, r1), (w2, r2) = m["jobs1"], m["jobs2"]
+        out += [f"## A métropole: {m['count']} registers × {m['n']:,} treatments in one invocation", "",
+                "| | wall | largest process | report |", "|---|---:|---:|---|",
+                f"| `--jobs 1` | {w1:.2f} s | {r1:.0f} MiB | |",
+                f"| `--jobs 2` | {w2:.2f} s | {r2:.0f} MiB | {'byte-identical' if m['identical'] else '**differs**'} |",
+                "", f"Speed-up {w1 / w2:.2f}×.", ""]
+        checks.append((f"{m['count']} × {m['n']:,} on 2 cores: ≥ 1.8 × faster than `--jobs 1`, identical output",
+                       f"{w1 / w2:.2f}×, {'identical' if m['identical'] else 'different'}",
+                       w1 >= 1.8 * w2 and m["identical"]))
+    c = results.get("commands")
+    if c:
+        (a, ar), (lia, lr), (ech, er) = c["audit"], c["liability"], c["echeances"]
+        out += [f"## Other commands at {c['n']:,} treatments (one run each, in turn)", "",
+                "| command | wall | peak | time / audit | memory / audit |", "|---|---:|---:|---:|---:|",
+                f"| audit | {a:.2f} s | {ar:.0f} MiB | 1 | 1 |",
+                f"| liability --treatment T-00000 | {lia:.2f} s | {lr:.0f} MiB | {lia / a:.2f} | {lr / ar:.2f} |",
+                f"| echeances | {ech:.2f} s | {er:.0f} MiB | {ech / a:.2f} | {er / ar:.2f} |", ""]
+        checks.append((f"`liability --treatment` at {c['n']:,}: ≤ 0.3 × the audit's time and ≤ its memory",
+                       f"{lia / a:.2f} × time, {lr / ar:.2f} × memory", lia <= 0.3 * a and lr <= ar))
+    out += ["## Targets of issue 18", "", "| target | measured | met |", "|---|---|---|"]
+    out += [f"| {name} | {value} | {'yes' if ok else '**no**'} |" for name, value, ok in checks]
+    return "\n".join(out) + "\n"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", type=lambda s: [int(x) for x in s.split(",") if x], default=SIZES,
@@ -290,6 +462,17 @@ def main() -> None:
     parser.add_argument("--command-sizes", type=lambda s: [int(x) for x in s.split(",") if x], default=[20_000],
                         help="sizes at which echeances and liability are measured beside the audit ('' to skip)")
     shared_facts_options(parser)
+    parser.add_argument("--startup-repeat", type=int, default=11,
+                        help="runs of each start-up pair (Bruges vs yamllint, --help vs python -c pass); 0 to skip")
+    parser.add_argument("--teardown-sizes", type=lambda s: [int(x) for x in s.split(",") if x], default=[300, 10_000],
+                        help="sizes at which exiting with os._exit is compared with the interpreter's teardown")
+    parser.add_argument("--generator-size", type=int, default=300,
+                        help="N for the two generators against the PyYAML C load (0 to skip)")
+    parser.add_argument("--generator-repeat", type=int, default=7, help="runs of each generator pair")
+    parser.add_argument("--metropole", default="28x1000", metavar="COUNTxN",
+                        help="registers x treatments audited with --jobs 1 then 2 ('' to skip)")
+    parser.add_argument("--ratio-commands", type=int, default=10_000, metavar="N",
+                        help="N at which liability and echeances are compared with the audit (0 to skip)")
     parser.add_argument("--phases", metavar="FILE", help=argparse.SUPPRESS)
     parser.add_argument("--evaluations", metavar="FILE", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -299,7 +482,25 @@ def main() -> None:
     if args.evaluations:
         print(json.dumps(evaluations(args.evaluations)))
         return
+    # Bytecode cached as after a `pip install` (an environment may forbid writing it, which
+    # would recompile rgpdcheck's 30 modules at every run); one warm-up run writes it.
+    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+    subprocess.run([*rgpdcheck_command(), "audit", str(HERE.parent / "fixtures" / "bruges" / "registre.yaml")],
+                   capture_output=True)
     blocks = {}
+    issue18: dict = {"date": date.today().isoformat(), "machine": machine(),
+                     "load": " ".join(f"{x:.1f}" for x in os.getloadavg())}
+    if args.startup_repeat:
+        issue18["startup"] = startup(args.startup_repeat, args.teardown_sizes)
+    if args.generator_size:
+        issue18["generators"] = generators(args.generator_size, args.generator_repeat)
+    if args.metropole:
+        count, _, n = args.metropole.partition("x")
+        issue18["metropole"] = metropole(int(count), int(n))
+    if args.ratio_commands:
+        issue18["commands"] = command_ratios(args.ratio_commands)
+    if len(issue18) > 3:
+        blocks[ISSUE18] = issue18_report(issue18)
     if args.sizes:
         blocks[MAIN] = report(run(args.sizes, args.repeat, args.yamllint_max))
     if args.command_sizes:
@@ -341,6 +542,7 @@ def shared_facts_block(args: argparse.Namespace) -> str:
               f"{date.today().isoformat()}: {machine()}; load average "
               f"{' '.join(f'{x:.1f}' for x in os.getloadavg())} at the start.")
     return shared_facts.report(results, header)
+ISSUE18 = "generated by benchmarks/run.py: issue 18"
 
 
 def merge(previous: str, generated: str, name: str = MAIN) -> str:

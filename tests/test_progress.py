@@ -1,4 +1,4 @@
-"""The progress line: on a terminal for long audits, never in pipes or machine formats."""
+"""The progress line: on a terminal for long audits, whatever the format; never in pipes."""
 
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ class Terminal(io.StringIO):
 
 def test_partitions_of_a_large_register_are_shown_then_cleared():
     stream = Terminal()
-    progress = Progress.for_terminal(stream, files=1, stdout_format="text")
+    progress = Progress.for_terminal(stream, files=1)
     progress.start_file(1, "registre.yaml", large=True)
     for done in range(1, 6):
         progress.partitions(done, 5)
@@ -36,27 +36,34 @@ def test_partitions_of_a_large_register_are_shown_then_cleared():
 
 def test_several_registers_are_counted():
     stream = Terminal()
-    progress = Progress.for_terminal(stream, files=3, stdout_format=None)
+    progress = Progress.for_terminal(stream, files=3)
     progress.start_file(2, "b.yaml")
     assert "registre 2/3 : b.yaml" in stream.getvalue()
 
 
-@pytest.mark.parametrize(("stream", "stdout_format"), [
-    (io.StringIO(), "text"),  # a pipe or a CI log
-    (Terminal(), "json"),  # a machine format on stdout
-    (Terminal(), "sarif"),
-])
-def test_silent_off_a_terminal_or_for_machines(stream, stdout_format):
-    progress = Progress.for_terminal(stream, files=3, stdout_format=stdout_format)
+def test_silent_off_a_terminal():
+    stream = io.StringIO()  # a pipe or a CI log
+    progress = Progress.for_terminal(stream, files=3)
     progress.start_file(1, "a.yaml", large=True)
     progress.partitions(1, 4)
+    progress.file_done(2)
     progress.finish()
     assert stream.getvalue() == ""
 
 
+def test_registers_done_by_workers_are_counted():
+    stream = Terminal()
+    progress = Progress.for_terminal(stream, files=4)
+    progress.file_done(1)
+    progress.file_done(4)
+    assert "registres audités : 1/4" in stream.getvalue() and "registres audités : 4/4" in stream.getvalue()
+    progress.finish()
+    assert stream.getvalue().endswith("\r\033[K")
+
+
 def test_small_single_register_shows_nothing():
     stream = Terminal()
-    progress = Progress.for_terminal(stream, files=1, stdout_format="text")
+    progress = Progress.for_terminal(stream, files=1)
     progress.start_file(1, "registre.yaml")
     progress.partitions(1, 1)
     progress.finish()
@@ -94,5 +101,18 @@ def test_the_cli_shows_progress_on_a_real_terminal_only(tmp_path):
     assert "évaluation" not in stdout  # the report itself stays clean
     stdout, stderr = _run(tmp_path, str(register), stderr_tty=False)
     assert stderr == "" and "constat" in stdout
-    _, terminal = _run(tmp_path, str(register), "--format", "json", stderr_tty=True)
-    assert "évaluation" not in terminal
+    for fmt in ("json", "sarif"):  # a machine format on stdout: the progress still on the terminal
+        stdout, terminal = _run(tmp_path, str(register), "--format", fmt, stderr_tty=True)
+        assert "évaluation 100 %" in terminal and terminal.endswith("\r\033[K")
+        assert "évaluation" not in stdout and stdout.rstrip().endswith("}")
+
+
+def test_workers_show_the_registers_done_on_a_terminal(tmp_path):
+    files = []
+    for i in range(3):
+        path = tmp_path / f"r{i}.yaml"
+        path.write_text(generate.register(30, seed=i), encoding="utf-8")
+        files.append(str(path))
+    stdout, terminal = _run(tmp_path, "-j", "2", "-f", "json", *files, stderr_tty=True)
+    assert "registres audités : 3/3" in terminal and terminal.endswith("\r\033[K")
+    assert stdout.rstrip().endswith("}") and "registres" not in stdout

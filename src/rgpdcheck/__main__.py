@@ -1,5 +1,5 @@
 """`python -m rgpdcheck` is the `rgpdcheck` command."""
 
-from .cli import main
+from .entry import run
 
-main()
+run()

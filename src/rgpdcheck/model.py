@@ -88,7 +88,10 @@ Texte = Annotated[str, StringConstraints(strip_whitespace=True)]
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", coerce_numbers_to_str=True, frozen=True)
+    # Built when first used, not at import: a register is validated through `Registre`
+    # alone, whose one schema holds every nested model; building each of the 40 classes'
+    # own validator at import cost more than the whole validation of a small register.
+    model_config = ConfigDict(extra="forbid", coerce_numbers_to_str=True, frozen=True, defer_build=True)
 
 
 # -- top level -------------------------------------------------------------------------

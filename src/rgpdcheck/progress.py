@@ -1,8 +1,9 @@
 """A progress line for long audits on a terminal, and nothing anywhere else.
 
-Shown on stderr when it is a terminal and the report on stdout is for a person (text, or
-only files), for several registers or a register large enough to be evaluated in several
-partitions. Pipes, CI logs and machine formats on stdout get no progress at all.
+Shown on stderr when it is a terminal, whatever the report's format (a JSON report piped
+to jq, or on the same terminal: the line is erased before the report is written), for
+several registers or a register large enough to be evaluated in several partitions.
+Pipes and CI logs get no progress at all.
 """
 
 from __future__ import annotations
@@ -24,10 +25,9 @@ class Progress:
         self.path = ""
 
     @classmethod
-    def for_terminal(cls, stream: TextIO, files: int, stdout_format: str | None) -> Progress:
-        """Enabled only on a terminal, and when stdout gets text or nothing."""
-        interactive = bool(getattr(stream, "isatty", lambda: False)())
-        return cls(stream, files, interactive and stdout_format in (None, "text"))
+    def for_terminal(cls, stream: TextIO, files: int) -> Progress:
+        """Enabled only when `stream` is a terminal."""
+        return cls(stream, files, bool(getattr(stream, "isatty", lambda: False)()))
 
     def start_file(self, index: int, path: str, large: bool = False) -> None:
         """A register is being read; `large` when reading it takes long enough to say so."""
@@ -35,6 +35,11 @@ class Progress:
         if self.files > 1 or large:
             where = f"registre {index}/{self.files} : " if self.files > 1 else ""
             self._draw(f"{where}{path} — lecture", force=True)
+
+    def file_done(self, done: int) -> None:
+        """Registers audited in worker processes (`--jobs`): `done` of them are in."""
+        if self.files > 1:
+            self._draw(f"registres audités : {done}/{self.files}", force=done == self.files)
 
     def partitions(self, done: int, total: int) -> None:
         """Called by the audit after each partition of a large register."""

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import date
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from .audit import AuditResult
-from .echeances import Deadline
-from .liability import Determination
-from .rulebook import Rule
+
+if TYPE_CHECKING:  # annotations only: an audit does not import the other commands' modules
+    from .echeances import Deadline
+    from .liability import Determination
+    from .rulebook import Rule
 
 
 @dataclass(frozen=True)

@@ -38,7 +38,8 @@ RuleKind = Literal["audit", "echeance", "responsabilite"]
 class Strict(BaseModel):
     """Rule files refuse unknown keys: a typo in a rule must not be silently ignored."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # Built when first used: only RuleFile and the three rule specs validate anything.
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class References(Strict):
