@@ -9,8 +9,8 @@ from pathlib import Path
 import yaml
 from conftest import ROOT, TODAY
 
-from rgpdcheck.audit import audit_file
 from rgpdcheck import rulebook
+from rgpdcheck.audit import audit_file
 
 BRUGES = ROOT / "fixtures" / "bruges" / "registre.yaml"
 

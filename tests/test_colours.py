@@ -12,7 +12,16 @@ import sys
 import pytest
 from conftest import ROOT
 
-from rgpdcheck.colour import BOLD, ESCAPE, OVERDUE, RESET, SEVERITY_COLOURS, paint, visible, wanted
+from rgpdcheck.colour import (
+    BOLD,
+    ESCAPE,
+    OVERDUE,
+    RESET,
+    SEVERITY_COLOURS,
+    paint,
+    visible,
+    wanted,
+)
 
 REGISTERS = sorted(ROOT.glob("fixtures/*/registre.yaml"))
 BRUGES = str(ROOT / "fixtures" / "bruges" / "registre.yaml")

@@ -8,7 +8,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from rgpdcheck.dates import easter, end_of_period_in_months, french_public_holidays, working_day_on_or_after
+from rgpdcheck.dates import (
+    easter,
+    end_of_period_in_months,
+    french_public_holidays,
+    working_day_on_or_after,
+)
 
 # Easter Sundays from the published tables
 EASTERS = {2016: date(2016, 3, 27), 2018: date(2018, 4, 1), 2019: date(2019, 4, 21), 2024: date(2024, 3, 31),

@@ -8,8 +8,8 @@ import threading
 import pytest
 
 from rgpdcheck import engine
-from rgpdcheck.engine import Match, collision_free, evaluate, fnv1a_32
 from rgpdcheck.condition import compile_condition
+from rgpdcheck.engine import Match, collision_free, evaluate, fnv1a_32
 
 
 def rule(rule_id: str, condition: list) -> engine.EngineRule:

@@ -8,7 +8,6 @@ import pty
 import subprocess
 import sys
 
-import pytest
 from conftest import ROOT
 
 from rgpdcheck.progress import Progress

@@ -21,12 +21,12 @@ import yaml
 from click.testing import CliRunner
 from conftest import ROOT, TODAY
 from hypothesis import given
+from strategies import registers
 
 from rgpdcheck.cli import main
 from rgpdcheck.loader import load_document
 from rgpdcheck.rulebook import load as load_rules
 from rgpdcheck.validate import validate
-from strategies import registers
 
 FIXTURES = sorted((ROOT / "fixtures").glob("*/registre.yaml"))
 FORMATS = ["csv", "xlsx", "ods"]

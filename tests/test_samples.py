@@ -12,7 +12,7 @@ import yaml
 from conftest import ROOT
 
 sys.path.insert(0, str(ROOT / "tests" / "import"))
-import make_samples  # noqa: E402
+import make_samples
 
 
 @pytest.fixture(scope="module")

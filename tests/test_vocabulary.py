@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import typing
 
-
 from rgpdcheck import model, schema
 from rgpdcheck.vocabulary import LABELS, SENSITIVE, SEVERITIES, SEVERITY_RANK, label
 

@@ -16,7 +16,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from rgpdcheck.entry import WIDTH, click_group_help  # noqa: E402
+from rgpdcheck.entry import WIDTH, click_group_help
 
 TARGET = ROOT / "src" / "rgpdcheck" / "group_help.py"
 PROG = "\x00prog\x00"

@@ -28,7 +28,6 @@ WIDTH = 80  # the columns click renders help at, at most (its default max_conten
 
 def click_group_help(prog: str, columns: int) -> str:
     """The group's help as click prints it for `prog --help` on a terminal `columns` wide."""
-    import click
 
     from .cli import main
 

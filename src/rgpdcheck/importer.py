@@ -20,8 +20,8 @@ import yaml
 
 from . import columns, labels
 from . import values as v
-from .errors import InputError, InputErrors
 from .contract import name_from_slug
+from .errors import InputError, InputErrors
 from .loader import parse_document, read_text
 from .model import Traitement
 from .normalise import normalise_text as normalise
@@ -477,8 +477,8 @@ def outside_metropole(result: Import, name: str) -> None:
     register["acteurs"] = actors
     result.register = {"version": register.pop("version"), "commune": register.pop("commune"),
                        "cadre": "rgpd", **register}
-    result.notes.append(f"Commune hors Bordeaux Métropole : « cadre: rgpd », le registre est audité au regard du RGPD "
-                        f"seul, sans les règles propres à l'avenant"
+    result.notes.append("Commune hors Bordeaux Métropole : « cadre: rgpd », le registre est audité au regard du RGPD "
+                        "seul, sans les règles propres à l'avenant"
                         + (f" (nom « {name} » repris du tableur)." if spelled else f" (nom « {name} » à accentuer dans acteurs)."))
 
 

@@ -371,7 +371,7 @@ _EVENTS = (
 )
 # Event classes by their `type` tag.
 EVENT_CLASSES: dict[str, type[_Evenement]] = {get_args(cls.model_fields["type"].annotation)[0]: cls for cls in _EVENTS}
-Evenement = Annotated[Union[_EVENTS], Field(discriminator="type")]  # noqa: UP007 (a tuple of classes)
+Evenement = Annotated[Union[_EVENTS], Field(discriminator="type")]
 
 # The date field that places each event type in time when `date` is absent.
 EVENT_DATE_FIELD: dict[str, str] = {

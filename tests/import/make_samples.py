@@ -32,9 +32,9 @@ import yaml
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "src"))
 
-from rgpdcheck import labels  # noqa: E402
-from rgpdcheck.export import duration_fr  # noqa: E402
-from rgpdcheck.workbook import to_ods, to_xlsx  # noqa: E402
+from rgpdcheck import labels
+from rgpdcheck.export import duration_fr
+from rgpdcheck.workbook import to_ods, to_xlsx
 
 SOURCE = ROOT / "fixtures" / "bruges" / "registre.yaml"
 TARGET = ROOT / "tests" / "import" / "echantillons"
