@@ -41,7 +41,7 @@ def test_explain_a_rule_quotes_its_clause(cli):
     assert "RGPD art. 12(3)" in result.stdout
     # the quoted clause V-d/demandes, whatever the wrapping
     assert "est d'un mois à compter de l'entrée en vigueur du RGPD" in " ".join(result.stdout.split())
-    assert "source : document d'origine, ligne(s)" in result.stdout
+    assert "source : document d'origine, ligne" in result.stdout and "ligne(s)" not in result.stdout
 
 
 def test_explain_a_clause_lists_its_rules(cli):

@@ -74,7 +74,7 @@ def test_durations_in_words(iso, french):
 def test_output_file_and_refusals(cli, tmp_path):
     target = tmp_path / "registre-art30.csv"
     result = cli("export", str(BRUGES), "-o", str(target))
-    assert result.exit_code == 0 and "ligne(s) écrite(s)" in result.stderr
+    assert result.exit_code == 0 and "lignes écrites" in result.stderr
     assert read_csv(target.read_text(encoding="utf-8"))
     copy = tmp_path / "registre.yaml"
     copy.write_bytes(BRUGES.read_bytes())
@@ -92,7 +92,7 @@ def test_the_cnil_workbook_has_a_list_then_one_fiche_per_treatment(cli, tmp_path
 
     target = tmp_path / f"registre.{fmt}"
     result = cli("export", str(BRUGES), "-o", str(target))
-    assert result.exit_code == 0 and "10 fiche(s)" in result.stderr
+    assert result.exit_code == 0 and "10 fiches écrites" in result.stderr
     sheets = read_sheets(str(target))
     listing = sheets[0]
     assert listing.name == "Registre" and listing.rows[0][1][:3] == ["N° / REF", "Nom / sigle", "Date de création"]

@@ -82,7 +82,7 @@ def test_never_replaces_a_file(cli, tmp_path):
 
 @pytest.mark.parametrize(("args", "message"), [
     (["--commune", "Atlantide !"], "commune « Atlantide ! » invalide"),
-    (["--commune", "bruges", "--correspondance", "{dir}/correspondance-fausse.yaml"], "champ(s) inconnu(s) « nom_du_traitement »"),
+    (["--commune", "bruges", "--correspondance", "{dir}/correspondance-fausse.yaml"], "champ inconnu « nom_du_traitement »"),
 ])
 def test_bad_arguments_are_input_errors(cli, tmp_path, args, message):
     (tmp_path / "correspondance-fausse.yaml").write_text("colonnes: {Application: nom_du_traitement}\n", encoding="utf-8")

@@ -70,7 +70,7 @@ def test_text_answer_states_the_result_and_quotes_the_clause(cli, tmp_path):
     raw = ask(cli, tmp_path, case, fmt="text").stdout
     text = " ".join(raw.split())
     assert "la charge revient à Bruges" in text
-    assert "exonéré(s) : Bordeaux Métropole" in text
+    assert "exonéré : Bordeaux Métropole" in text and "(s)" not in text and "(ent)" not in text
     assert "Raisonnement :" in raw and "En cas de différend :" in raw
     assert "ne peut être recherchée à aucun titre que ce soit" in text  # V-k quoted
 

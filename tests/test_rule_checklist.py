@@ -258,7 +258,7 @@ def test_the_loader_refuses_a_clause_that_clauses_yaml_does_not_quote(tmp_path, 
     with pytest.raises(RuleFileError) as caught:
         rulebook.load_all(write_rule(tmp_path, kind, clause=clause))
     message = str(caught.value)
-    assert "« essai-regle »" in message and f"« {clause} » inconnue(s) de data/clauses.yaml" in message
+    assert "« essai-regle »" in message and f"clause « {clause} » inconnue de data/clauses.yaml" in message
 
 
 def test_a_broken_rule_file_is_a_french_message_and_exit_2(tmp_path, monkeypatch):

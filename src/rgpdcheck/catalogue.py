@@ -18,6 +18,7 @@ from tabulate import tabulate
 from .clauses import Clause, clauses
 from .clauses import requirements as load_requirements
 from .packagedata import data as package_data
+from .vocabulary import count
 from .rulebook import Rule, cite_clause
 
 
@@ -60,7 +61,7 @@ def render_rules(rules: tuple[Rule, ...], fmt: str) -> str:
         return _rules_markdown(rules)
     rows = [[r.id, r.spec.severite, textwrap.fill(r.spec.titre, 50), "\n".join(r.citations())] for r in rules]
     table = tabulate(rows, headers=["règle", "gravité", "titre", "références"], tablefmt="simple")
-    return f"{table}\n\n{len(rules)} règle(s).\n"
+    return f"{table}\n\n{count(len(rules), 'règle', 'règles')}.\n"
 
 
 def _cell(text: str) -> str:
@@ -99,7 +100,7 @@ def _rules_markdown(rules: tuple[Rule, ...]) -> str:
         for r in members:
             out.append(f"| `{r.id}` | {r.spec.severite} | {_cell(r.spec.titre)} | {_cell(' ; '.join(r.citations()))} | "
                        f"{'oui' if r.cadre == 'rgpd' else 'non'} |")
-    out += ["", f"{len(rules)} règle(s), {len(load_requirements())} exigence(s).", ""]
+    out += ["", f"{count(len(rules), 'règle', 'règles')}, {count(len(load_requirements()), 'exigence', 'exigences')}.", ""]
     return "\n".join(out)
 
 

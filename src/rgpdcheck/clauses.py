@@ -20,7 +20,7 @@ class Clause:
     texte: str
 
     def source(self) -> str:
-        return "source : document d'origine, ligne(s) " + ", ".join(self.lignes)
+        return f"source : document d'origine, {'ligne' if len(self.lignes) < 2 else 'lignes'} " + ", ".join(self.lignes)
 
 
 @cache

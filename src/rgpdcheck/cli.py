@@ -21,7 +21,7 @@ from .cliargs import Duration, DurationType, IsoDate
 from .errors import InputError, InputErrors, RuleFileError
 from .interrupt import InterruptibleGroup
 from .sanitize import terminal_safe
-from .vocabulary import SEVERITIES
+from .vocabulary import SEVERITIES, count
 
 EXIT_OK, EXIT_FINDINGS, EXIT_INPUT = 0, 1, 2
 T = TypeVar("T")
@@ -34,8 +34,8 @@ def _report_input_errors(errors: InputErrors) -> None:
     for error in shown:
         click.echo(f"{error}", err=True)
     if len(errors.errors) > len(shown):
-        click.echo(f"… et {len(errors.errors) - len(shown)} autre(s) erreur(s)", err=True)
-    click.echo(f"rgpdcheck : {len(errors.errors)} erreur(s) de saisie, rien n'a été audité.", err=True)
+        click.echo(f"… et {count(len(errors.errors) - len(shown), 'autre erreur', 'autres erreurs')}", err=True)
+    click.echo(f"rgpdcheck : {count(len(errors.errors), 'erreur', 'erreurs')} de saisie, rien n'a été audité.", err=True)
 
 
 def warn(warnings: Iterable[InputError]) -> None:
@@ -310,8 +310,9 @@ def validate(fichiers: tuple[str, ...], as_of: date | None, fmt: str, output: st
                              indent=2) + "\n", output)
         elif any(f["valid"] for f in files) or output:
             _emit("".join(f"{f['file']} : valide — commune {terminal_safe(str(f['commune_name']))}, "
-                          f"{f['treatments']} traitement(s), {f['events']} événement(s), "
-                          f"{f['waivers']} dérogation(s).\n" for f in files if f["valid"]), output)
+                          f"{count(f['treatments'], 'traitement', 'traitements')}, "
+                          f"{count(f['events'], 'événement', 'événements')}, "
+                          f"{count(f['waivers'], 'dérogation', 'dérogations')}.\n" for f in files if f["valid"]), output)
 
     try:
         _each(fichiers, check)
@@ -473,16 +474,16 @@ def export(fichiers: tuple[str, ...], as_of: date | None, which: str, fmt: str |
         else:
             headers, rows = export_mod.PROCESSOR_HEADERS, export_mod.processor_rows(registers)
         _emit(export_mod.to_csv(headers, rows), output)
-        count = f"{len(rows)} ligne(s)"
+        written = count(len(rows), "ligne écrite", "lignes écrites")
     else:
         from .output import write_atomic
 
         sheets = (export_mod.controller_workbook(registers) if which == "responsable"
                   else export_mod.processor_workbook(registers))
         write_atomic(str(output), workbook.to_xlsx(sheets) if fmt == "xlsx" else workbook.to_ods(sheets))
-        count = f"{len(sheets) - 1} fiche(s)"
+        written = count(len(sheets) - 1, "fiche écrite", "fiches écrites")
     if output:
-        click.echo(f"rgpdcheck : {count} écrite(s) dans {output}.", err=True)
+        click.echo(f"rgpdcheck : {written} dans {output}.", err=True)
 
 
 @main.command("import")
@@ -531,7 +532,7 @@ def import_cmd(fichier: str, commune: str, output: str, mapping: str | None) -> 
     if not write_new(output, text):  # created meanwhile: still never replaced
         click.echo(f"rgpdcheck : {output} existe déjà : rien n'a été écrit", err=True)
         sys.exit(EXIT_INPUT)
-    click.echo(f"rgpdcheck : {result.rows} traitement(s) importé(s) dans {output}"
+    click.echo(f"rgpdcheck : {count(result.rows, 'traitement importé', 'traitements importés')} dans {output}"
                f" ({importer.LAYOUT_NAMES.get(result.layout, result.layout)}).", err=True)
     for note in result.notes:
         click.echo(f"  {note}", err=True)

@@ -18,7 +18,7 @@ from typing import Any
 
 from .findings import Finding
 from .rulebook import Rule
-from .vocabulary import SEVERITY_RANK
+from .vocabulary import SEVERITY_RANK, count
 
 GROUP_FROM = 3  # the same finding on this many treatments is one grouped line
 PLAN_SIZE = 8  # the plan d'action's entries (it fits one screen of 24 lines at 80 columns)
@@ -81,8 +81,8 @@ def plan(findings: list[Finding]) -> list[Action]:
 def action_count(action: Action) -> str:
     """`112 traitements`, or `2 constats` when the findings are not one per treatment."""
     if action.treatments == action.findings and action.treatments:
-        return f"{action.treatments} traitement{'s' if action.treatments > 1 else ''}"
-    return f"{action.findings} constat{'s' if action.findings > 1 else ''}"
+        return count(action.treatments, "traitement", "traitements")
+    return count(action.findings, "constat", "constats")
 
 
 def rest(actions: list[Action]) -> dict[str, Any]:

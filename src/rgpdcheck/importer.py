@@ -87,7 +87,7 @@ def load_mapping(path: str) -> dict[str, str]:
         raise InputErrors(not_text)
     bad = [f"« {f} »" for f in mapping.values() if f not in FIELDS]
     if bad:
-        raise InputErrors([InputError(path, 1, f"champ(s) inconnu(s) {', '.join(bad)} ; champs possibles : "
+        raise InputErrors([InputError(path, 1, f"{'champ inconnu' if len(bad) < 2 else 'champs inconnus'} {', '.join(bad)} ; champs possibles : "
                                                 f"{', '.join(sorted(FIELDS))}")])
     return {columns.key(str(k)): str(f) for k, f in mapping.items()}
 

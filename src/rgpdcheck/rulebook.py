@@ -312,8 +312,10 @@ def _check_text(spec: RuleSpec, kind: RuleKind) -> None:
                          "et dites ce que la règle vérifie et ce qu'elle ne vérifie pas (docs/regles.md)")
     unknown = [ref for ref in spec.references.avenant if ref not in clauses()]
     if unknown:
-        raise ValueError(f"références : clause(s) {', '.join(f'« {u} »' for u in unknown)} inconnue(s) de "
-                         "data/clauses.yaml (par exemple V-e/3, V-d/violations, V-a/7)")
+        several = len(unknown) > 1
+        raise ValueError(f"références : {'clauses' if several else 'clause'} {', '.join(f'« {u} »' for u in unknown)} "
+                         f"{'inconnues' if several else 'inconnue'} de data/clauses.yaml (par exemple V-e/3, "
+                         "V-d/violations, V-a/7)")
 
 
 # What only a commune party to an avenant has: the deliberation's options, the V-k inventory,

@@ -22,6 +22,13 @@ SEVERITY_LABELS = {
     "info": ("information", "informations"),
 }
 
+
+
+def count(n: int, one: str, many: str) -> str:
+    """« 0 constat », « 1 constat », « 2 constats »: French takes the singular below two."""
+    return f"{n} {one if abs(n) < 2 else many}"
+
+
 # -- the parties ---------------------------------------------------------------------------
 
 # Bordeaux Métropole's actor id: present in every register, listed or not (registre.md).

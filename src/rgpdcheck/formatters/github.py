@@ -19,7 +19,7 @@ from ..audit import AuditResult, summary
 from ..findings import Finding
 from ..reports import AuditReport, DeadlineReport
 from ..sanitize import terminal_safe
-from ..vocabulary import SEVERITY_RANK
+from ..vocabulary import SEVERITY_RANK, count
 
 COMMANDS = {"erreur": "error", "avertissement": "warning", "info": "notice"}
 MAX_PER_TYPE = 10  # GitHub's limit per annotation type and per step
@@ -29,7 +29,7 @@ _WORDS = {"constat": "constats", "erreur": "erreurs", "avertissement": "avertiss
 
 
 def _count(n: int, word: str) -> str:
-    return f"{n} {word if n == 1 else _WORDS[word]}"
+    return count(n, word, _WORDS[word])
 
 
 def _data(text: str) -> str:

@@ -22,7 +22,7 @@ from ..findings import Finding
 from ..grouping import PLAN_SIZE, Group, action_count, plan, rest, split
 from ..reports import AuditReport, DeadlineReport
 from ..rulebook import Rule
-from ..vocabulary import SEVERITY_LABELS, SEVERITY_RANK
+from ..vocabulary import SEVERITY_LABELS, SEVERITY_RANK, count
 from ..wording import french_date
 
 COLOURS = {"erreur": "#b3261e", "avertissement": "#a15c00", "info": "#1f5fa8"}
@@ -131,13 +131,10 @@ def _families(rules: tuple[Rule, ...]) -> list[tuple[str, str]]:
 
 
 def _plural(n: int, severity: str) -> str:
-    one, many = SEVERITY_LABELS[severity]
-    return f"{n} {one if n == 1 else many}"
+    return count(n, *SEVERITY_LABELS[severity])
 
 
-def _n(n: int, one: str, many: str) -> str:
-    """`1 constat`, `2 constats`; 0 takes the singular in French (« 0 constat »)."""
-    return f"{n} {one if n <= 1 else many}"
+_n = count
 
 
 def _cards(results: list[AuditResult]) -> str:

@@ -16,6 +16,7 @@ from ..findings import Finding
 from ..grouping import PLAN_SIZE, Group, action_count, plan, rest, split
 from ..reports import AuditReport, DeadlineReport, LiabilityReport
 from ..sanitize import terminal_safe
+from ..vocabulary import count
 from ..wording import french_date, french_instant
 
 MIN_COLUMNS = 80
@@ -31,10 +32,6 @@ def _lines(text: str, width: int, indent: str = "", first: str | None = None) ->
     texts never drive the terminal (control characters shown escaped, before wrapping)."""
     return textwrap.wrap(terminal_safe(text), width, initial_indent=indent if first is None else first, subsequent_indent=indent,
                          break_long_words=True, break_on_hyphens=False) or [indent.rstrip()]
-
-
-def count(n: int, one: str, many: str) -> str:
-    return f"{n} {one if n == 1 else many}"
 
 
 SHOWN_TREATMENTS = 12  # a group lists this many treatment ids, then how many more
@@ -151,11 +148,11 @@ def deadlines(report: DeadlineReport) -> str:
     return terminal_safe("\n".join(out) + "\n")
 
 
-ROLE_LABELS = {
-    "controller": "responsable de traitement",
-    "joint_controllers": "responsable(s) conjoint(s)",
-    "processors": "sous-traitant(s)",
-    "sub_processors": "sous-traitant(s) ultérieur(s)",
+ROLE_LABELS = {  # (one, several)
+    "controller": ("responsable de traitement", "responsables de traitement"),
+    "joint_controllers": ("responsable conjoint", "responsables conjoints"),
+    "processors": ("sous-traitant", "sous-traitants"),
+    "sub_processors": ("sous-traitant ultérieur", "sous-traitants ultérieurs"),
 }
 
 
@@ -185,10 +182,11 @@ def liability(report: LiabilityReport) -> str:
         answer = "aucune règle n'attribue la charge"
     sentence = f"Entre la commune et la Métropole, {answer}"
     if d.exonerated:
-        sentence += f" ; exonéré(s) : {_names(d, d.exonerated)}"
+        sentence += f" ; {'exonéré' if len(d.exonerated) < 2 else 'exonérés'} : {_names(d, d.exonerated)}"
     if d.may_claim_costs:
         sentence += f" ; peut demander réparation de ses débours : {_names(d, d.may_claim_costs)}"
-    sentence += f". Vis-à-vis de la CNIL et des personnes, répond(ent) : {_names(d, d.answerable)}."
+    sentence += (f". Vis-à-vis de la CNIL et des personnes, {'répond' if len(d.answerable) < 2 else 'répondent'} : "
+                 f"{_names(d, d.answerable)}.")
     out.append(_fill(sentence))
     if d.basis is not None:
         subject = "l'événement" if d.subject == "evenement" else "le traitement"
@@ -212,9 +210,10 @@ def liability(report: LiabilityReport) -> str:
                 out.append(_fill(f"- prestataire : {d.names.get(c.bears, c.bears)} répond de ce que le prestataire a "
                                  f"causé ({_basis(c.basis)}) ; règle {c.rule_id}.", "  "))
     out += ["", "Rôles :"]
-    for key, label in ROLE_LABELS.items():
+    for key, (one, several) in ROLE_LABELS.items():
         if d.roles.get(key):
-            out.append(_fill(f"- {label} : {_names(d, d.roles[key])}", "  "))
+            parties = d.roles[key] if isinstance(d.roles[key], list) else [d.roles[key]]
+            out.append(_fill(f"- {one if len(parties) < 2 else several} : {_names(d, parties)}", "  "))
     out += ["", "Raisonnement :"]
     for n, reason in enumerate(d.reasons, 1):
         out.append(_fill(f"{n}. {reason.text}"))
