@@ -5,6 +5,7 @@ first; a liability answer with its reasoning and the clauses quoted."""
 
 from __future__ import annotations
 
+import re
 import shutil
 import textwrap
 from itertools import groupby
@@ -27,11 +28,20 @@ def columns() -> int:
     return max(MIN_COLUMNS, shutil.get_terminal_size((MIN_COLUMNS, 24)).columns)
 
 
+# French typography: no line starts with « : », « ; », « ? », « ! » or « », none ends with « «.
+# While wrapping, the space before (or after « «) is a private-use character textwrap does not
+# break at; it prints as a space again.
+_GLUE = "\ue000"
+_BEFORE = re.compile(r" (?=[:;?!»])")
+
+
 def _lines(text: str, width: int, indent: str = "", first: str | None = None) -> list[str]:
     """`text` wrapped to `width` columns, long words broken, so no line exceeds it; register
     texts never drive the terminal (control characters shown escaped, before wrapping)."""
-    return textwrap.wrap(terminal_safe(text), width, initial_indent=indent if first is None else first, subsequent_indent=indent,
-                         break_long_words=True, break_on_hyphens=False) or [indent.rstrip()]
+    glued = _BEFORE.sub(_GLUE, terminal_safe(text).replace(_GLUE, " ")).replace("« ", "«" + _GLUE)
+    lines = textwrap.wrap(glued, width, initial_indent=indent if first is None else first, subsequent_indent=indent,
+                          break_long_words=True, break_on_hyphens=False) or [indent.rstrip()]
+    return [line.replace(_GLUE, " ") for line in lines]
 
 
 SHOWN_TREATMENTS = 12  # a group lists this many treatment ids, then how many more
