@@ -45,6 +45,24 @@ def audit_text(tmp_path):
     return run
 
 
+def read_terminal(master: int) -> bytes:
+    """All a child wrote to the terminal whose master end is `master` (a pty), until it closed
+    it; the master is closed after."""
+    chunks = []
+    try:
+        while True:
+            try:
+                chunk = os.read(master, 65536)
+            except OSError:  # EIO: the child closed the terminal
+                break
+            if not chunk:
+                break
+            chunks.append(chunk)
+    finally:
+        os.close(master)
+    return b"".join(chunks)
+
+
 @pytest.fixture
 def cli():
     """Run `rgpdcheck ARGS...`; return the click Result (stdout and stderr apart)."""

@@ -10,7 +10,7 @@ import subprocess
 import sys
 
 import pytest
-from conftest import ROOT
+from conftest import ROOT, read_terminal
 
 from rgpdcheck.colour import (
     BOLD,
@@ -111,17 +111,7 @@ def _on_a_terminal(*args: str, environ: dict[str, str]) -> str:
     with subprocess.Popen([sys.executable, "-m", "rgpdcheck", *args], stdout=slave, stderr=subprocess.DEVNULL,
                           env=env):
         os.close(slave)
-        chunks = []
-        while True:
-            try:
-                chunk = os.read(master, 65536)
-            except OSError:  # EIO: the child closed the terminal
-                break
-            if not chunk:
-                break
-            chunks.append(chunk)
-    os.close(master)
-    return b"".join(chunks).decode()
+        return read_terminal(master).decode()
 
 
 def test_a_real_terminal_gets_colours_unless_no_color(tmp_path):

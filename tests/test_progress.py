@@ -8,7 +8,7 @@ import pty
 import subprocess
 import sys
 
-from conftest import ROOT
+from conftest import ROOT, read_terminal
 
 from rgpdcheck.progress import Progress
 
@@ -79,17 +79,8 @@ def _run(tmp_path, *args, stderr_tty: bool) -> tuple[str, str]:
     out = tmp_path / "stdout.txt"
     with out.open("wb") as sink, subprocess.Popen(command, stdout=sink, stderr=slave, env=env):
         os.close(slave)
-        chunks = []
-        while True:
-            try:
-                chunk = os.read(master, 65536)
-            except OSError:  # EIO: the child closed the terminal
-                break
-            if not chunk:
-                break
-            chunks.append(chunk)
-    os.close(master)
-    return out.read_text(encoding="utf-8"), b"".join(chunks).decode()
+        written = read_terminal(master)
+    return out.read_text(encoding="utf-8"), written.decode()
 
 
 def test_the_cli_shows_progress_on_a_real_terminal_only(tmp_path):

@@ -222,7 +222,18 @@ def _french_quotes(exc: click.UsageError, ctx: click.Context) -> None:
             exc.possibilities = None  # type: ignore[misc]
 
 
-class Command(click.Command):
+class _FrenchUsage:
+    """Usage errors quote options « à la française » (see `_french_quotes`)."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        try:
+            return super().parse_args(ctx, args)  # type: ignore[misc]
+        except click.UsageError as exc:
+            _french_quotes(exc, ctx)
+            raise
+
+
+class Command(_FrenchUsage, click.Command):
     """A command whose help and usage errors are French (see the module's docstring)."""
 
     context_class = Context
@@ -231,15 +242,8 @@ class Command(click.Command):
         kwargs.setdefault("options_metavar", OPTIONS_METAVAR)
         super().__init__(*args, **kwargs)
 
-    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
-        try:
-            return super().parse_args(ctx, args)
-        except click.UsageError as exc:
-            _french_quotes(exc, ctx)
-            raise
 
-
-class Group(click.Group):
+class Group(_FrenchUsage, click.Group):
     """A group whose commands are `Command`s and whose help and usage errors are French."""
 
     command_class = Command
@@ -249,13 +253,6 @@ class Group(click.Group):
         kwargs.setdefault("subcommand_metavar", SUBCOMMAND_METAVAR)
         kwargs.setdefault("options_metavar", OPTIONS_METAVAR)
         super().__init__(*args, **kwargs)
-
-    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
-        try:
-            return super().parse_args(ctx, args)
-        except click.UsageError as exc:
-            _french_quotes(exc, ctx)
-            raise
 
     def resolve_command(self, ctx: click.Context, args: list[str]):  # type: ignore[no-untyped-def]
         try:
