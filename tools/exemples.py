@@ -98,7 +98,7 @@ def render(root: Path = ROOT) -> str:
 
 def main() -> int:
     TARGET.write_text(render(), encoding="utf-8")
-    print(f"{TARGET.relative_to(ROOT)} : {len(examples())} règle(s)", file=sys.stderr)
+    print(f"{TARGET.relative_to(ROOT)} : {len(examples())} règles", file=sys.stderr)
     return 0
 
 

@@ -325,7 +325,8 @@ AVENANT_FIELDS: dict[str, frozenset[str]] = {
     "registre": frozenset({"violations_confiees_metropole", "dpo_mutualise", "jour_effet", "jour_limite_etat_des_lieux",
                            "date_limite_etat_des_lieux"}),
     "traitement": frozenset({"role_metropole", "metropole_definit_finalites_moyens", "metropole_pouvoir_adjudicateur",
-                             "exploitation"}),
+                             "exploitation", "voie"}),  # voie: V-e's acquisition paths
+    "etape": frozenset({"voie", "ecart_ve"}),
     "sous_traitant": frozenset({"information_commune"}),
     "violation": frozenset({"geree_par", "observations_commune"}),
     "demande": frozenset({"observations_commune"}),
