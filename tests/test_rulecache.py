@@ -118,3 +118,12 @@ def test_the_audit_prints_the_same_with_a_cold_a_warm_and_no_cache(tmp_path):
     assert cold.returncode == warm.returncode == none.returncode == 1
     assert cold.stdout == warm.stdout == none.stdout and '"findings"' in cold.stdout
     assert cold.stderr == warm.stderr == none.stderr
+
+
+def test_without_a_home_directory_the_rules_still_load(env, monkeypatch):
+    rules, cached = env
+
+    def no_home():
+        raise RuntimeError("Could not determine home directory.")
+    monkeypatch.setattr(rulecache, "directory", no_home)
+    assert len(load_uncached(rules)) > 50 and not cached.exists()

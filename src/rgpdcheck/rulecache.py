@@ -123,9 +123,9 @@ def load(rules_dir: Path, files: list[Path], build: Callable[[], T], check: Call
         return build()
     try:
         wanted = key(rules_dir, files)
-    except OSError:
+        where = directory()
+    except (OSError, RuntimeError):  # a file unreadable; no home directory to be found
         return build()
-    where = directory()
     if _private_dir(where, create=False):
         raw = _read(where / FILE_NAME)
         head = _MAGIC + wanted + b"\n"
