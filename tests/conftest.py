@@ -27,6 +27,19 @@ settings.register_profile("long", max_examples=1000, deadline=None,
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _private_rule_cache(tmp_path_factory):
+    """The compiled-rules cache (rulecache.py) of the tests, subprocesses too, in a directory of
+    their own: never the user's ~/.cache."""
+    before = os.environ.get("XDG_CACHE_HOME")
+    os.environ["XDG_CACHE_HOME"] = str(tmp_path_factory.mktemp("cache"))
+    yield
+    if before is None:
+        os.environ.pop("XDG_CACHE_HOME", None)
+    else:
+        os.environ["XDG_CACHE_HOME"] = before
+
+
 @pytest.fixture(autouse=True)
 def _no_github_step_summary(monkeypatch):
     """`--format github` appends to $GITHUB_STEP_SUMMARY: never to the one of a CI running the tests."""

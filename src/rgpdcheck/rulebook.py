@@ -24,7 +24,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from . import engine, packagedata, partition
+from . import engine, packagedata, partition, rulecache
 from .clauses import clauses
 from .condition import Condition, compile_condition
 from .errors import RuleFileError
@@ -264,6 +264,12 @@ def load_all(directory: Path | None = None) -> tuple[Rule, ...]:
     files = sorted(directory.rglob("*.yaml"), key=lambda p: p.relative_to(directory).as_posix())
     if not files:
         raise RuleFileError(f"{directory}: aucun fichier de règles trouvé")
+    # compiled once per change of the rule files or of the code, then read back (rulecache.py)
+    return rulecache.load(directory, files, lambda: _load_files(files),
+                          lambda value: isinstance(value, tuple) and all(isinstance(r, Rule) for r in value))
+
+
+def _load_files(files: list[Path]) -> tuple[Rule, ...]:
     rules: list[Rule] = []
     seen: dict[str, str] = {}
     for path in files:
