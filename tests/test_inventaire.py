@@ -53,6 +53,15 @@ def test_no_contract_finding_and_no_word_of_bordeaux_metropole_without_an_avenan
         output = cli("audit", "-f", fmt, str(REGISTER)).stdout
         assert "Métropole" not in output, fmt
         assert "avenant" not in output.lower() or fmt == "html", fmt  # the HTML says « sans avenant »
+    # SARIF and JUnit describe the rules that ran: none of the avenant's
+    import json
+    from xml.etree import ElementTree
+
+    described = {r["id"] for r in json.loads(cli("audit", "-f", "sarif", str(REGISTER)).stdout)["runs"][0]["tool"]["driver"]["rules"]}
+    junit = ElementTree.fromstring(cli("audit", "-f", "junit", str(REGISTER)).stdout)
+    named = {case.get("name", "").split(" [")[0] for case in junit.iter("testcase")}
+    assert described and all(RULES[r].cadre == "rgpd" for r in described)
+    assert named <= set(RULES) and all(RULES[r].cadre == "rgpd" for r in named)
 
 
 def test_every_sensitive_data_flag_leads_to_an_art_9_or_35_finding():

@@ -48,7 +48,7 @@ FACT_FIELDS: dict[str, frozenset[str]] = {
         "metropole_pouvoir_adjudicateur", "accord_conjoint", "voie", "jour_cree", "date_cree",
     }),
     "sous_traitant": frozenset({
-        "tid", "acteur", "acteur_nom", "rang", "selectionne_par", "contrat_ecrit", "instructions_documentees", "autorisation",
+        "tid", "acteur", "acteur_nom", "rang", "selectionne_par", "delegation_vd", "contrat_ecrit", "instructions_documentees", "autorisation",
         "information_commune",
     }),
     "finalite": frozenset({"tid", "texte", "libelle", "rang"}),

@@ -91,7 +91,7 @@ def build_facts(register: Register) -> FactSet:
             out.set_aside["traitements"] += 1
             continue
         _treatment_facts(out, treatment, ("traitements", index), model.commune, actor_types, actor_names,
-                         contract.date_effet)
+                         contract.date_effet, contract.avenant)
     for index, waiver in enumerate(model.derogations):
         out.add("derogation", str(index), ("derogations", index), regle=waiver.regle, tid=waiver.traitement or ABSENT,
                 motif=waiver.motif, jour_fin=day(waiver.jusqu_au))
@@ -378,7 +378,8 @@ def _measure_kind(words: str) -> str:
 
 
 def _treatment_facts(out: FactSet, t: Traitement, path: tuple[Any, ...], commune: str,
-                     actor_types: dict[str, str], actor_names: dict[str, str], date_effet: date) -> None:
+                     actor_types: dict[str, str], actor_names: dict[str, str], date_effet: date,
+                     avenant: bool = True) -> None:
     sensitive = set(t.donnees_sensibles or [])
     criteria = set(t.criteres_aipd or [])
     if sensitive - {"nir"}:
@@ -435,6 +436,8 @@ def _treatment_facts(out: FactSet, t: Traitement, path: tuple[Any, ...], commune
             acteur_nom=actor_names.get(provider.acteur, provider.acteur),
             rang={1: "premier", "1": "premier", "ulterieur": "ulterieur"}.get(provider.rang, ABSENT),
             selectionne_par=provider.selectionne_par or ABSENT,
+            # chosen by BM under the commune's general delegation (V-d): only where there is an avenant
+            delegation_vd=yes_no(avenant and provider.selectionne_par == vocabulary.METROPOLE),
             contrat_ecrit=yes_no(provider.contrat_ecrit),
             instructions_documentees=yes_no(provider.instructions_documentees),
             autorisation=provider.autorisation or ABSENT,

@@ -27,6 +27,13 @@ class AuditReport:
     results: list[AuditResult]
     rules: tuple[Rule, ...]
 
+    def __post_init__(self) -> None:
+        # the rules run on at least one register: avenant rules are not run on registers of
+        # communes party to none (cadre: rgpd), so SARIF, JUnit and HTML do not describe them
+        if self.results:
+            ran = tuple(r for r in self.rules if any(r.applies(res.avenant) for res in self.results))
+            object.__setattr__(self, "rules", ran)
+
 
 @dataclass(frozen=True)
 class DeadlineReport:

@@ -116,7 +116,7 @@ _YES_NO_FIELDS = (
     "inscrite_registre", "observations_commune", "preuve_conservee", "saisine_dpo_avant", "avis_dpo_avant",
     "saisine_dgnsi_avant", "processus_standard", "commune_informee", "realisee", "acces_restreint", "repondue",
     "ecart_ve", "avis_dpo_commune_avant", "avis_dpo_metropole_avant", "criteres_aipd_renseignes", "accord_commune",
-    "decide_par_responsable",
+    "decide_par_responsable", "delegation_vd",
 )
 _PRESENCE_FIELDS = ("coordonnees_commune", "designe", "coordonnees", "exception_art9", "justification_minimisation",
                     "duree_conservation", "aipd", "cree_le", "accord_conjoint", "motif_retard",
