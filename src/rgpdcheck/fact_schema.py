@@ -43,7 +43,7 @@ FACT_FIELDS: dict[str, frozenset[str]] = {
         "nb_mesures_securite", "donnees_sensibles_renseignees", "nb_donnees_sensibles", "nb_donnees_art9",
         "nb_donnees_art10", "nir", "exception_art9", "justification_minimisation", "transferts_renseignes",
         "nb_transferts", "duree_conservation", "sort_final", "information_personnes",
-        "procedure_rectification", "criteres_aipd_renseignes", "nb_criteres_aipd", "grande_echelle", "aipd", "cree_le", "anterieur",
+        "procedure_rectification", "nb_responsables_conjoints_tiers", "criteres_aipd_renseignes", "nb_criteres_aipd", "grande_echelle", "aipd", "cree_le", "anterieur",
         "statut", "exploitation", "role_metropole", "metropole_definit_finalites_moyens",
         "metropole_pouvoir_adjudicateur", "accord_conjoint", "voie", "jour_cree", "date_cree",
     }),

@@ -408,6 +408,7 @@ def _treatment_facts(out: FactSet, t: Traitement, path: tuple[Any, ...], commune
         justification_minimisation=present(t.justification_minimisation),
         transferts_renseignes=yes_no(t.transferts_hors_ue is not None),
         nb_transferts=len(t.transferts_hors_ue or []),
+        nb_responsables_conjoints_tiers=len(set(t.responsables_conjoints) - {vocabulary.METROPOLE}),
         duree_conservation=present(t.duree_conservation and t.duree_conservation.duree),
         sort_final=t.sort_final or ABSENT,
         information_personnes=yes_no(t.information_personnes.realisee if t.information_personnes else None),

@@ -141,6 +141,7 @@ _BY_FIELD: dict[str, Display] = {
     "nb_donnees_art9": NUMBER, "nb_donnees_art10": NUMBER, "nb_transferts": NUMBER, "nb_criteres_aipd": NUMBER,
     "heures_notification": HOURS, "jours_retard": DAYS, "nb_documents": NUMBER,
     "heures_information": HOURS, "nb_organismes_hors_metropole": NUMBER, "nb_traitements": NUMBER,
+    "nb_responsables_conjoints_tiers": NUMBER,
     "responsable_type": label("acteur_type"), "base_legale": label("base_legale"), "sort_final": label("sort_final"),
     "statut": label("statut"), "exploitation": label("exploitation"), "role_metropole": label("role_declare"),
     "voie": label("voie"), "selectionne_par": label("selectionne_par"), "autorisation": label("autorisation"),
