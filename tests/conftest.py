@@ -31,13 +31,14 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 def _private_rule_cache(tmp_path_factory):
     """The compiled-rules cache (rulecache.py) of the tests, subprocesses too, in a directory of
     their own: never the user's ~/.cache."""
-    before = os.environ.get("XDG_CACHE_HOME")
-    os.environ["XDG_CACHE_HOME"] = str(tmp_path_factory.mktemp("cache"))
+    # (RGPDCHECK_CACHE_DIR, not XDG_CACHE_HOME: pip and pre-commit keep their own caches)
+    before = os.environ.get("RGPDCHECK_CACHE_DIR")
+    os.environ["RGPDCHECK_CACHE_DIR"] = str(tmp_path_factory.mktemp("cache") / "rgpdcheck")
     yield
     if before is None:
-        os.environ.pop("XDG_CACHE_HOME", None)
+        os.environ.pop("RGPDCHECK_CACHE_DIR", None)
     else:
-        os.environ["XDG_CACHE_HOME"] = before
+        os.environ["RGPDCHECK_CACHE_DIR"] = before
 
 
 @pytest.fixture(autouse=True)

@@ -24,6 +24,7 @@ def env(tmp_path, monkeypatch):
     rules = tmp_path / "rules"
     shutil.copytree(ROOT / "rules", rules)
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.delenv("RGPDCHECK_CACHE_DIR", raising=False)  # (the suite's own, conftest.py)
     monkeypatch.delenv(rulecache.ENV_DISABLE, raising=False)
     return rules, tmp_path / "cache" / "rgpdcheck" / rulecache.FILE_NAME
 
@@ -105,7 +106,8 @@ def test_disabled_by_the_environment(env, monkeypatch):
 
 def test_the_audit_prints_the_same_with_a_cold_a_warm_and_no_cache(tmp_path):
     def audit(**extra: str) -> subprocess.CompletedProcess[str]:
-        env = {key: value for key, value in os.environ.items() if key != rulecache.ENV_DISABLE}
+        env = {key: value for key, value in os.environ.items()
+               if key not in (rulecache.ENV_DISABLE, "RGPDCHECK_CACHE_DIR")}
         env.update(XDG_CACHE_HOME=str(tmp_path / "cache"), **extra)
         return subprocess.run([sys.executable, "-m", "rgpdcheck", "audit", "--format", "json",
                                str(ROOT / "fixtures" / "bruges" / "registre.yaml")],

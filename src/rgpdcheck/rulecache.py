@@ -5,8 +5,8 @@ each rule validated by its pydantic spec, its condition compiled and checked) co
 0.15 s of every run, most of a small register's audit. The result depends only on the rule
 files and on the code that compiles them, so it is kept between runs:
 
-- **Where**: `$XDG_CACHE_HOME/rgpdcheck/` (an absolute XDG_CACHE_HOME), else
-  `~/.cache/rgpdcheck/`, one file `rules.pickle`. The directory is created with mode 0700.
+- **Where**: `$RGPDCHECK_CACHE_DIR` (absolute), else `$XDG_CACHE_HOME/rgpdcheck/` (an
+  absolute XDG_CACHE_HOME), else `~/.cache/rgpdcheck/`, one file `rules.pickle`. The directory is created with mode 0700.
 - **What**: the loaded rules pickled. Unpickling can run code, so the file is read only when
   the directory is a real directory (not a link) owned by the current user with no access
   for group or others (0700, as created), and the file a regular file (opened without
@@ -54,6 +54,9 @@ def enabled() -> bool:
 
 def directory() -> Path:
     """Where the cache lives (not created here)."""
+    own = os.environ.get("RGPDCHECK_CACHE_DIR", "")
+    if own and os.path.isabs(own):
+        return Path(own)
     base = os.environ.get("XDG_CACHE_HOME", "")
     root = Path(base) if base and os.path.isabs(base) else Path.home() / ".cache"
     return root / "rgpdcheck"
