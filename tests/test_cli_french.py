@@ -19,7 +19,8 @@ from conftest import ROOT
 
 from rgpdcheck import clickfr
 from rgpdcheck.cli import main
-from rgpdcheck.cliargs import Duration, DurationType, parse_day
+from rgpdcheck.cliargs import Duration, DurationType
+from rgpdcheck.dates import parse_day
 
 BRUGES = str(ROOT / "fixtures" / "bruges" / "registre.yaml")
 CLICK_SOURCE = Path(click.__file__).parent

@@ -48,7 +48,7 @@ def test_workers_write_the_sequential_report_in_every_format(registers, fmt, tmp
 
 
 def test_the_default_uses_the_cores_and_says_the_same(registers, monkeypatch):
-    import rgpdcheck.parallel as parallel
+    from rgpdcheck import parallel
 
     monkeypatch.setattr(parallel, "usable_cores", lambda: 2)
     default = _audit("-f", "json", *registers)
@@ -102,7 +102,7 @@ def test_ctrl_c_during_a_parallel_run_ends_cleanly(tmp_path, signum):
     workers = _children(process.pid)
     assert len(workers) == 2  # two registers are being audited at once
     os.killpg(process.pid, signum) if signum == signal.SIGINT else process.send_signal(signum)
-    stdout, stderr = process.communicate(timeout=120)
+    _stdout, stderr = process.communicate(timeout=120)
     text = stderr.decode("utf-8", "replace")
     assert process.returncode == 128 + signum, text
     assert text.rstrip().endswith("rgpdcheck : interrompu") and "Traceback" not in text

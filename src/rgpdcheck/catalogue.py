@@ -18,8 +18,8 @@ from tabulate import tabulate
 from .clauses import Clause, clauses
 from .clauses import requirements as load_requirements
 from .packagedata import data as package_data
-from .vocabulary import count
 from .rulebook import Rule, cite_clause
+from .vocabulary import count
 
 
 def rules_of_clause(clause_id: str, rules: tuple[Rule, ...]) -> list[Rule]:

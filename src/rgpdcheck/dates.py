@@ -12,6 +12,7 @@ extended (art. 3(4) excludes them)."""
 from __future__ import annotations
 
 import calendar
+import re
 from datetime import date, datetime, time, timedelta
 
 from .model import PARIS
@@ -70,3 +71,27 @@ def add_months(value: date, months: int) -> date:
     month = value.month - 1 + months
     year, month = value.year + month // 12, month % 12 + 1
     return date(year, month, min(value.day, calendar.monthrange(year, month)[1]))
+
+
+# -- a day written AAAA-MM-JJ, with the French reason when it is not one --------------------------
+
+MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
+          "novembre", "décembre")
+_ISO_DAY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+
+
+def parse_day(text: str) -> date:
+    """`AAAA-MM-JJ` as a date; ValueError with the French reason: a badly written date, a
+    month that does not exist, or a day that this month does not have (2018-02-30)."""
+    match = _ISO_DAY.match(text.strip())
+    if not match:
+        raise ValueError(f"date mal écrite « {text} » : écrivez-la AAAA-MM-JJ, par exemple 2018-12-31")
+    year, month, day = (int(part) for part in match.groups())
+    if not 1 <= month <= 12:
+        raise ValueError(f"la date « {text} » n'existe pas : il n'y a pas de mois {month:02d} (de 01 à 12)")
+    if year == 0:
+        raise ValueError(f"la date « {text} » n'existe pas : il n'y a pas d'année 0000")
+    last = calendar.monthrange(year, month)[1]
+    if not 1 <= day <= last:
+        raise ValueError(f"la date « {text} » n'existe pas : {MONTHS[month - 1]} {year} n'a que {last} jours")
+    return date(year, month, day)

@@ -64,9 +64,9 @@ def directory() -> Path:
 
 def key(rules_dir: Path, files: Iterable[Path]) -> bytes:
     """What the compiled rules depend on, hashed (hex, 64 bytes)."""
-    from . import __version__
-
     import pydantic
+
+    from . import __version__
 
     h = hashlib.sha256()
 

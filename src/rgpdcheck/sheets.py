@@ -66,7 +66,7 @@ def is_workbook(path: str, raw: bytes | None = None) -> bool:
     if Path(path).suffix.lower() in WORKBOOK_SUFFIXES:
         return True
     head = raw[:8] if raw is not None else b""
-    return head.startswith(b"PK\x03\x04") or head.startswith(b"\xd0\xcf\x11\xe0")
+    return head.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0"))
 
 
 def read_sheets(path: str) -> list[Sheet]:

@@ -9,6 +9,7 @@ French with its line; all the problems of a file are reported together.
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -16,6 +17,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from . import contract as contract_mod
+from .dates import parse_day
 from .errors import InputError, InputErrors
 from .fact_schema import ABSENT
 from .idents import event_key, ident
@@ -187,8 +189,13 @@ def _translate(error: Any, document: Document) -> InputError:
         message = f"type d'événement « {ctx.get('tag')} » inconnu ; types permis : {expected}"
     elif kind == "union_tag_not_found":
         message = "champ obligatoire « type » manquant dans l'événement"
-    elif kind.startswith("date") or kind.startswith("datetime"):
+    elif kind.startswith(("date", "datetime")):
         message = f"date impossible ou mal écrite pour « {field} » : « {value} » (format attendu AAAA-MM-JJ, par exemple 2018-09-01)"
+        if isinstance(value, str) and re.match(r"^\d{4}-\d{2}-\d{2}$", value.strip()):
+            try:  # well written: say why the day does not exist (2018-02-30)
+                parse_day(value)
+            except ValueError as reason:
+                message = f"« {field} » : {reason}"
     elif kind == "value_error":
         message = f"« {field} » : {ctx.get('error')}"
     elif kind.startswith("bool"):

@@ -34,14 +34,13 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
+from .dates import MONTHS
 from .fact_schema import ABSENT, FACT_FIELDS
 from .vocabulary import LABELS, METROPOLE, METROPOLE_NAME
 
 if TYPE_CHECKING:
     from .validate import Register
 
-MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
-          "novembre", "décembre")
 UNKNOWN = "non renseigné"
 
 # -- dates in French -------------------------------------------------------------------
