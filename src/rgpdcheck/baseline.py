@@ -42,12 +42,7 @@ def load(path: str) -> Counter[Key]:
     def fail(message: str, line: int = 0, column: int | None = None) -> InputErrors:
         return InputErrors([InputError(path, line, message, column)])
 
-    try:
-        raw = read_bytes(path, MAX_BASELINE_BYTES, "fichier de référence")
-    except InputErrors as errors:
-        if any(e.message == "fichier introuvable" for e in errors.errors):
-            raise fail("fichier de référence introuvable") from None
-        raise
+    raw = read_bytes(path, MAX_BASELINE_BYTES, "fichier de référence", missing="fichier de référence introuvable")
     try:
         data = json.loads(raw.decode("utf-8"), parse_constant=_no_constant)
     except UnicodeDecodeError:

@@ -504,7 +504,7 @@ def import_cmd(fichier: str, commune: str, output: str, mapping: str | None) -> 
     Code de sortie : 0, ou 2 si le fichier est illisible, la commune invalide ou la sortie existe.
     """
     from . import importer
-    from .contract import communes
+    from .contract import communes, name_from_slug
     from .loader import parse_document
     from .output import write_new
     from .validate import validate as validate_register
@@ -518,7 +518,7 @@ def import_cmd(fichier: str, commune: str, output: str, mapping: str | None) -> 
         raise InputErrors([InputError(fichier, 0, f"commune « {commune} » invalide : donnez son nom en minuscules, "
                                                   "sans accents, avec des tirets (ex. saint-medard-en-jalles)")])
     columns = importer.load_mapping(mapping) if mapping else None
-    name = known["nom"] if known else importer.commune_name(commune)
+    name = known["nom"] if known else name_from_slug(commune)
     result = importer.import_file(fichier, commune, name, columns)
     if known is None:
         importer.outside_metropole(result, name)

@@ -188,9 +188,7 @@ def read_fiche(sheet: Sheet, builder: Builder) -> set[str]:
                 continue
             if not any(rest):
                 continue  # a category of the model left empty
-            if name == "*categorie" and rest[0]:
-                rest = [rest[0], *rest[1:]]  # « Vie personnelle | habitudes de vie »: the description is the data
-            else:
+            if name != "*categorie" or not rest[0]:  # « Vie personnelle | habitudes de vie »: the description is the data
                 rest = [f"{label} : {rest[0]}" if rest[0] else label, *rest[1:]]
         if name in ("donnees_sensibles", "transferts_hors_ue") and rest and rest[0]:
             flags[name] = (where(sheet, number, 1, label), rest[0])

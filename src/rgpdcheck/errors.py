@@ -48,27 +48,29 @@ def printable_path(path: str) -> str:
     return os.fsencode(path).decode("utf-8", "backslashreplace") if isinstance(path, str) else str(path)
 
 
-# The system's reasons, in French (strerror is in the C locale's English).
-_OS_REASONS = {
-    errno.ENOENT: "fichier introuvable",
-    errno.EACCES: "droits insuffisants",
-    errno.EPERM: "opération non permise",
-    errno.EROFS: "système de fichiers en lecture seule",
-    errno.ENOSPC: "plus de place sur le disque",
-    errno.EDQUOT: "quota disque dépassé",
-    errno.ELOOP: "liens symboliques en boucle",
-    errno.ENOTDIR: "un élément du chemin n'est pas un dossier",
-    errno.EISDIR: "est un dossier",
-    errno.ENAMETOOLONG: "nom de fichier trop long",
-    errno.EIO: "erreur d'entrée-sortie du disque",
-    errno.ENXIO: "aucun lecteur à l'autre bout du tube",
-    errno.EPIPE: "le lecteur a fermé le tube",
-    errno.EFBIG: "fichier trop gros pour le système de fichiers",
-    errno.EXDEV: "autre système de fichiers",
-    errno.EBUSY: "fichier occupé",
-    errno.ETXTBSY: "fichier occupé",
-    errno.EAGAIN: "ressource momentanément indisponible",
+# The system's reasons, in French (strerror is in the C locale's English), by errno name.
+_REASONS_BY_NAME = {
+    "ENOENT": "fichier introuvable",
+    "EACCES": "droits insuffisants",
+    "EPERM": "opération non permise",
+    "EROFS": "système de fichiers en lecture seule",
+    "ENOSPC": "plus de place sur le disque",
+    "EDQUOT": "quota disque dépassé",
+    "ELOOP": "liens symboliques en boucle",
+    "ENOTDIR": "un élément du chemin n'est pas un dossier",
+    "EISDIR": "est un dossier",
+    "ENAMETOOLONG": "nom de fichier trop long",
+    "EIO": "erreur d'entrée-sortie du disque",
+    "ENXIO": "aucun lecteur à l'autre bout du tube",
+    "EPIPE": "le lecteur a fermé le tube",
+    "EFBIG": "fichier trop gros pour le système de fichiers",
+    "EXDEV": "autre système de fichiers",
+    "EBUSY": "fichier occupé",
+    "ETXTBSY": "fichier occupé",
+    "EAGAIN": "ressource momentanément indisponible",
 }
+# by number, for the names this system has (Windows has no EDQUOT, ETXTBSY…)
+_OS_REASONS = {getattr(errno, name): reason for name, reason in _REASONS_BY_NAME.items() if hasattr(errno, name)}
 
 
 def describe_os_error(exc: OSError, action: str) -> str:

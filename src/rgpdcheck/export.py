@@ -179,8 +179,7 @@ def _dpo_person(d: Any) -> dict[str, str]:
 
 def _existing(register: Register) -> list[Any]:
     """The treatments as of the audit date (those created later are not in that register)."""
-    return sorted((t for t in register.model.traitements if t.cree_le is None or t.cree_le <= register.as_of),
-                  key=lambda t: t.id)
+    return sorted(register.known_treatments(), key=lambda t: t.id)
 
 
 def controller_rows(register: Register) -> list[list[str]]:

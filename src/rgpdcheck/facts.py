@@ -95,7 +95,7 @@ def build_facts(register: Register) -> FactSet:
     for index, waiver in enumerate(model.derogations):
         out.add("derogation", str(index), ("derogations", index), regle=waiver.regle, tid=waiver.traitement or ABSENT,
                 motif=waiver.motif, jour_fin=day(waiver.jusqu_au))
-    context = _Context(register)
+    context = _Context(register, actor_names)
     for index, event in enumerate(model.evenements):
         # A plan (a planned end of retention) is known before the day it plans: it is set
         # aside only when its own `date` (when it was recorded) is after the audit date.
@@ -114,7 +114,7 @@ def _actor_facts(out: FactSet, register: Register) -> None:
     controller) of a treatment known on the audit date, and whether a DPO designated by then
     names it among the bodies that designated him (art. 37(1)(a))."""
     model, as_of = register.model, register.as_of
-    known = [t for t in model.traitements if t.cree_le is None or t.cree_le <= as_of]
+    known = register.known_treatments()
     controllers = {t.responsable or model.commune for t in known}
     controllers |= {a for t in known for a in t.responsables_conjoints}
     covered = {org for d in model.dpo if _known(d.designe_le, as_of) for org in d.organismes}
@@ -128,14 +128,14 @@ class _Context:
     """What event facts read besides the event: the audit date, the treatments, and the dated
     DPO and DGNSI referrals of each treatment known on that date (for the steps of V-e)."""
 
-    def __init__(self, register: Register):
+    def __init__(self, register: Register, actor_names: dict[str, str] | None = None):
         self.as_of = register.as_of
         self.treatments = {t.id: t for t in register.model.traitements}
         self.referrals: dict[str, list[tuple[date, str | None, str | None]]] = {}
         # the bodies each DPO was designated by (to tell whose opinion a referral gave, V-e/3)
         self.dpo_bodies = {d.id: frozenset(d.organismes) for d in register.model.dpo}
         self.commune = register.model.commune
-        self.actor_names = register.actor_names()
+        self.actor_names = actor_names if actor_names is not None else register.actor_names()
         self.dgnsi: dict[str, list[date]] = {}
         for e in register.model.evenements:
             when = event_date(e)
@@ -205,6 +205,11 @@ def _add_event(out: FactSet, kind: str, e: Any, path: tuple[Any, ...], **values:
             date=event_date(e).isoformat(), **values)
 
 
+def _hours_after(detected: int, instant: datetime | None) -> int:
+    """Whole hours from a breach's detection (seconds) to `instant`, rounded up; -1 without one."""
+    return -(-(int(instant.timestamp()) - detected) // 3600) if instant else -1
+
+
 def _violation_facts(out: FactSet, e: Any, path: tuple[Any, ...], ctx: _Context) -> None:
     if e.detectee_le is None:
         return
@@ -218,12 +223,10 @@ def _violation_facts(out: FactSet, e: Any, path: tuple[Any, ...], ctx: _Context)
         s_limite_notification=detected + parameter("delai_notification_violation_heures") * 3600,
         date_limite=(e.detectee_le + timedelta(hours=parameter("delai_notification_violation_heures"))).astimezone(PARIS).isoformat(timespec="minutes"),
         notifiee_cnil=yes_no(notified is not None),
-        # hours from detection to notification, rounded up; -1 when not notified
-        heures_notification=-(-(int(notified.timestamp()) - detected) // 3600) if notified else -1,
+        heures_notification=_hours_after(detected, notified),
         motif_retard=present(e.motif_retard),
         personnes_informees=yes_no(informed is not None),
-        # hours from detection to informing the persons, rounded up; -1 when not informed
-        heures_information=-(-(int(informed.timestamp()) - detected) // 3600) if informed else -1,
+        heures_information=_hours_after(detected, informed),
         motif_retard_personnes=present(e.motif_retard_personnes),
         inscrite_registre=yes_no(e.inscrite_registre),
         geree_par=e.geree_par or ABSENT,

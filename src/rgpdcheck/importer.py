@@ -20,14 +20,14 @@ import yaml
 
 from . import columns, labels
 from . import values as v
-from .contract import name_from_slug
 from .errors import InputError, InputErrors
 from .loader import parse_document, read_text
 from .model import Traitement
 from .normalise import normalise_text as normalise
 from .sanitize import terminal_safe
 from .sheets import Sheet, read_sheets, where
-from .values import parse_date, parse_duration  # noqa: F401 (the import's public helpers)
+from .values import parse_duration  # noqa: F401 (the import's public helper, for its tests)
+from .vocabulary import METROPOLE, METROPOLE_NAME
 
 LIST_FIELDS = ("finalites", "personnes_concernees", "categories_donnees", "destinataires", "mesures_securite")
 TEXT_FIELDS = ("id", "nom", "application", "exception_art9", "justification_minimisation")
@@ -92,6 +92,15 @@ def load_mapping(path: str) -> dict[str, str]:
     return {columns.key(str(k)): str(f) for k, f in mapping.items()}
 
 
+def _unique(base: str, used: set[str]) -> str:
+    """`base`, or `base-2`, `base-3`… the first not in `used` (which it joins)."""
+    ident, n = base, 2
+    while ident in used:
+        ident, n = f"{base}-{n}", n + 1
+    used.add(ident)
+    return ident
+
+
 def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", normalise(text)).strip("-") or "acteur"
 
@@ -102,11 +111,11 @@ class Builder:
     def __init__(self, commune: str, commune_name: str, out: Import):
         self.commune, self.out = commune, out
         self.register = out.register
-        self.names = {normalise(commune): commune, "metropole": "metropole", "bordeaux metropole": "metropole"}
+        self.names = {normalise(commune): commune, METROPOLE: METROPOLE, normalise(METROPOLE_NAME): METROPOLE}
         for prefix in ("", "mairie de ", "ville de ", "commune de ", "mairie d ", "ville d ", "commune d "):
             self.names[normalise(prefix + commune_name)] = commune
         self.commune_name = commune_name
-        self.ids = {commune, "metropole"}
+        self.ids = {commune, METROPOLE}
         self.dpo_by_name: dict[str, dict[str, Any]] = {}
         self.used_treatment_ids: set[str] = set()
 
@@ -125,11 +134,7 @@ class Builder:
             self.out.commune_spelling = self.out.commune_spelling or name.strip()
         if key in self.names:
             return self.names[key]
-        base, n = _slug(name), 2
-        ident = base
-        while ident in self.ids:
-            ident, n = f"{base}-{n}", n + 1
-        self.ids.add(ident)
+        ident = _unique(_slug(name), self.ids)
         self.names[key] = ident
         self._actors().append({"id": ident, "type": kind, "nom": name.strip()})
         return ident
@@ -140,7 +145,7 @@ class Builder:
             if entry["id"] == ident:
                 return entry
         entry = {"id": ident, "type": "commune" if ident == self.commune else "metropole",
-                 "nom": self.commune_name if ident == self.commune else "Bordeaux Métropole"}
+                 "nom": self.commune_name if ident == self.commune else METROPOLE_NAME}
         self._actors().insert(0, entry)
         return entry
 
@@ -158,11 +163,7 @@ class Builder:
         key = normalise(name)
         if key not in self.dpo_by_name:
             slug = _slug(name)
-            base, n = (slug if slug.startswith("dpo") else f"dpo-{slug}"), 2
-            ident = base
-            while ident in self.ids:
-                ident, n = f"{base}-{n}", n + 1
-            self.ids.add(ident)
+            ident = _unique(slug if slug.startswith("dpo") else f"dpo-{slug}", self.ids)
             entry = {"id": ident, "nom": name.strip(), "organismes": [self.commune]}
             self.register.setdefault("dpo", []).append(entry)
             self.dpo_by_name[key] = entry
@@ -261,7 +262,7 @@ class Builder:
             for item in items:
                 ident = self.actor(item, "autre")
                 t.setdefault("_conjoints", []).append(ident)
-                if ident == "metropole":
+                if ident == METROPOLE:
                     t.setdefault("metropole", {})["role_declare"] = "responsable_conjoint"
                 elif ident not in t.setdefault("responsables_conjoints", []):
                     t["responsables_conjoints"].append(ident)
@@ -304,10 +305,7 @@ class Builder:
         t.pop("_dpo", None)
         t.pop("_conjoints", None)
         if not t.get("nom"):
-            if any(k for k in t):
-                self.out.unmapped.append(f"{loc} : pas de nom de traitement, ligne non reprise")
-            else:
-                self.out.unmapped.append(f"{loc} : pas de nom de traitement, ligne non reprise")
+            self.out.unmapped.append(f"{loc} : pas de nom de traitement, ligne non reprise")
             return
         t["id"] = self._identifier(t.get("id"))
         order = list(Traitement.model_fields)
@@ -317,11 +315,7 @@ class Builder:
 
     def _identifier(self, given: str | None) -> str:
         base = re.sub(r"[^A-Za-z0-9_.-]+", "-", given or "").strip("-") or f"T-{self.out.rows + 1:03d}"
-        candidate, n = base, 2
-        while candidate in self.used_treatment_ids:
-            candidate, n = f"{base}-{n}", n + 1
-        self.used_treatment_ids.add(candidate)
-        return candidate
+        return _unique(base, self.used_treatment_ids)
 
 
 # -- flat tables -----------------------------------------------------------------------------
@@ -460,9 +454,6 @@ def import_file(path: str, commune: str, commune_name: str, mapping: dict[str, s
 
 
 COMMUNE_SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
-def commune_name(slug: str) -> str:
-    """`saint-medard-en-jalles` -> `Saint-Medard-en-Jalles` (accents are the DPO's to restore)."""
-    return name_from_slug(slug)
 
 
 def outside_metropole(result: Import, name: str) -> None:

@@ -212,8 +212,8 @@ def determine(register: Register, treatment: str | None, event: str | None,
     hits = rulebook.run(rules, facts, register.document, extra=[question], treatments={treatment})
     out = Determination(register.file, treatment, subject["nom"], event, register.as_of)
     commune = register.model.commune
-    out.names = {**register.actor_names(), "shared": "partagée"}
     names = Names.of(register)
+    out.names = {**names.actors, "shared": "partagée"}
     roles: dict[str, list[str]] = {"controller": [], "joint_controllers": [], "processors": [], "sub_processors": []}
     conclusions: list[Conclusion] = []
     duty: dict[str, Any] = {"must_act": [], "deadline": None, "in_time": None}

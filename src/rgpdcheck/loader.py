@@ -134,16 +134,20 @@ def _yaml_problem_fr(error: yaml.MarkedYAMLError) -> str:
     return f"syntaxe YAML invalide ({(error.problem or error.context or '').strip()})"
 
 
-def read_bytes(path: str, max_bytes: int = MAX_FILE_BYTES, what: str = "fichier de registre") -> bytes:
+def read_bytes(path: str, max_bytes: int = MAX_FILE_BYTES, what: str = "fichier de registre",
+               missing: str = "fichier introuvable") -> bytes:
     """Read a regular file whole, at most `max_bytes`, or raise InputErrors in French.
 
     The one reader of every input (register, baseline, CSV, mapping). It opens without
     blocking and refuses what is not a regular file (a device such as `/dev/zero`, a FIFO,
     a socket): none of them has a size to trust, and a FIFO without a writer would hang.
     The bound holds for the bytes actually read, not only for the size `stat` reports.
+    `missing` is what a path to nothing is told.
     """
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC | getattr(os, "O_NOCTTY", 0))
+    except FileNotFoundError:
+        raise InputErrors([InputError(path, 0, missing)]) from None
     except OSError as exc:
         raise InputErrors([InputError(path, 0, describe_os_error(exc, "lecture"))]) from None
     try:

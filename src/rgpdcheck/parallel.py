@@ -38,13 +38,11 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from .errors import InputErrors
+from .interrupt import SIGNALS as _SIGNALS
 
 if TYPE_CHECKING:
     from .audit import AuditResult
     from .rulebook import Rule
-
-_SIGNALS = (signal.SIGINT, signal.SIGTERM)
-
 
 def usable_cores() -> int:
     """The cores this process may run on (its CPU affinity), at least 1."""

@@ -144,11 +144,13 @@ def plan(rules: Iterable[Rule], facts: FactSet, size: int = PARTITION_FACTS, *,
         return [Evaluation(rules, subset + [f for f in shared if f["kind"] in named] + extra)]
     if len(facts.facts) < 2 * size:
         return [Evaluation(rules, facts.facts + extra)]
-    once = [r for r in safe if register_wide(r, replicated)]
-    split = tuple(r for r in safe if not register_wide(r, replicated))
+    once: list[Rule] = []
+    split: list[Rule] = []
+    for rule in safe:
+        (once if register_wide(rule, replicated) else split).append(rule)
     out = []
     if split:
-        out += [Evaluation(split, group + extra) for group in partitions(facts, replicated, size, _kinds(split))]
+        out += [Evaluation(tuple(split), group + extra) for group in partitions(facts, replicated, size, _kinds(split))]
     for group in (once, whole):
         if group:
             named = _kinds(group)

@@ -31,12 +31,6 @@ class Sheet:
     name: str | None
     rows: list[tuple[int, list[str]]]  # (line or row number, cells), blank rows included
 
-    def cell(self, row: int, column: int) -> str:
-        for number, cells in self.rows:
-            if number == row:
-                return cells[column] if column < len(cells) else ""
-        return ""
-
 
 def column_letter(index: int) -> str:
     """0 -> A, 25 -> Z, 26 -> AA: the column as a spreadsheet names it."""

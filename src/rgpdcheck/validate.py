@@ -40,6 +40,10 @@ class Register:
     def file(self) -> str:
         return self.document.file
 
+    def known_treatments(self) -> list[Any]:
+        """The treatments that existed on the audit date (one created later is set aside)."""
+        return [t for t in self.model.traitements if t.cree_le is None or t.cree_le <= self.as_of]
+
     def actor_names(self) -> dict[str, str]:
         """Actor id -> name for people: the commune and the métropole by their own names."""
         names = {a.id: a.nom or a.id for a in self.model.acteurs}

@@ -36,7 +36,7 @@ from typing import TYPE_CHECKING, Any
 
 from .dates import MONTHS
 from .fact_schema import ABSENT, FACT_FIELDS
-from .vocabulary import LABELS, METROPOLE, METROPOLE_NAME
+from .vocabulary import LABELS, METROPOLE, METROPOLE_NAME, count
 
 if TYPE_CHECKING:
     from .validate import Register
@@ -210,9 +210,9 @@ class Names:
         if how == "instant":
             return french_instant(value)
         if how == "jours":
-            return f"{value} jour{'s' if abs(value) > 1 else ''}"
+            return count(value, "jour", "jours")
         if how == "heures":
-            return "aucune notification" if value < 0 else f"{value} heure{'s' if value > 1 else ''}"
+            return "aucune notification" if value < 0 else count(value, "heure", "heures")
         return str(value)
 
 

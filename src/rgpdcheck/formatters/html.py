@@ -134,7 +134,6 @@ def _plural(n: int, severity: str) -> str:
     return count(n, *SEVERITY_LABELS[severity])
 
 
-_n = count
 
 
 def _cards(results: list[AuditResult]) -> str:
@@ -157,12 +156,12 @@ def _register(result: AuditResult, index: int, rules: dict[str, Rule], families:
     out = [f'<section class="registre" id="registre-{index}">',
            f"<{heading}>Audit RGPD du registre de {escape(name)}</{heading}>",
            (f'<p class="meta">Registre <code>{escape(result.file)}</code> — état au '
-            f"{escape(french_date(result.as_of))} — {_n(result.treatments, 'traitement audité', 'traitements audités')}</p>")]
+            f"{escape(french_date(result.as_of))} — {count(result.treatments, 'traitement audité', 'traitements audités')}</p>")]
     aside = result.set_aside
     if aside.get("traitements") or aside.get("evenements"):
         out.append(f'<p class="meta">Écartés car postérieurs à la date d\'audit : '
-                   f'{_n(aside.get("traitements", 0), "traitement", "traitements")}, '
-                   f'{_n(aside.get("evenements", 0), "événement", "événements")}.</p>')
+                   f'{count(aside.get("traitements", 0), "traitement", "traitements")}, '
+                   f'{count(aside.get("evenements", 0), "événement", "événements")}.</p>')
     out.append(_cards([result]))
     out.append(_plan(result.findings))
     counted = [f for f in result.findings if f.counted]
@@ -279,8 +278,8 @@ def _plan(findings: list[Finding]) -> str:
              f"{escape(a.title)} : <strong>{escape(action_count(a))}</strong> "
              f'<span class="regle">{escape(a.rule_id)}</span></li>' for a in actions[:PLAN_SIZE]]
     left = rest(actions)
-    tail = (f'<p class="meta">… et {_n(left["actions"], "autre correction", "autres corrections")} '
-            f'({_n(left["findings"], "constat", "constats")}).</p>' if left["actions"] else "")
+    tail = (f'<p class="meta">… et {count(left["actions"], "autre correction", "autres corrections")} '
+            f'({count(left["findings"], "constat", "constats")}).</p>' if left["actions"] else "")
     return ('<section class="plan"><h2>Plan d\'action</h2><p class="meta">Les corrections qui lèvent le plus de '
             f"constats, par gravité puis par nombre.</p><ol>{''.join(items)}</ol>{tail}</section>")
 
@@ -289,27 +288,33 @@ def _group_anchor(index: int, n: int) -> str:
     return f"commun-{index}-{n}"
 
 
+def _clause_links(rule: Rule | None, avenant: bool) -> str:
+    """Links to the texts of the clauses `rule` cites, in the appendix (once for all the
+    findings citing them); none without an avenant."""
+    cited = clauses_of_rule(rule) if rule and avenant else []
+    if not cited:
+        return ""
+    return (f" — {'texte de la clause' if len(cited) == 1 else 'textes des clauses'} en annexe : "
+            + ", ".join(f'<a href="#{_clause_anchor(c)}">{escape(c.id)}</a>' for c in cited))
+
+
 def _group(g: Group, rule: Rule | None, index: int, n: int, avenant: bool) -> str:
     """One rule's finding on many treatments: the title, the field, every treatment with its line."""
     field = f" (champ <code>{escape(g.field)}</code>)" if g.field else ""
     treatments = ", ".join(f"<code>{escape(tid)}</code> (ligne {line})" for tid, line in g.items)
-    refs = " ; ".join(escape(c) for c in g.citations)
-    cited = clauses_of_rule(rule) if rule and avenant else []
-    if cited:
-        refs += (f" — {'texte de la clause' if len(cited) == 1 else 'textes des clauses'} en annexe : "
-                 + ", ".join(f'<a href="#{_clause_anchor(c)}">{escape(c.id)}</a>' for c in cited))
+    refs = " ; ".join(escape(c) for c in g.citations) + _clause_links(rule, avenant)
     return "\n".join([
         f'<article class="constat {g.severity}" id="{_group_anchor(index, n)}" data-regle="{escape(g.rule_id)}" '
         f'data-traitements="{len(g.items)}">',
         (f'<div><span class="badge {g.severity}">{escape(SEVERITY_LABELS[g.severity][0])}</span> '
-         f"<strong>{escape(g.title)}</strong>{field} — {_n(len(g.items), 'traitement', 'traitements')} "
+         f"<strong>{escape(g.title)}</strong>{field} — {count(len(g.items), 'traitement', 'traitements')} "
          f'<span class="regle">{escape(g.rule_id)}</span></div>'),
         f"<p>{treatments}</p>",
         f'<p class="refs">{refs}</p>',
         "</article>"])
 
 
-def _finding(finding: Finding, rule: Rule | None, avenant: bool = True) -> str:
+def _finding(finding: Finding, rule: Rule | None, avenant: bool) -> str:
     waived = finding.waiver is not None
     css = "deroge" if waived else finding.severity
     out = [f'<article class="constat {css}" data-regle="{escape(finding.rule_id)}">',
@@ -317,11 +322,8 @@ def _finding(finding: Finding, rule: Rule | None, avenant: bool = True) -> str:
             f"<strong>{escape(finding.title)}</strong> "
             f'<span class="regle">{escape(finding.rule_id)}</span></div>'),
            f"<p>{_message(finding.message)}</p>"]
-    refs = f"Ligne {finding.line} du registre — " + " ; ".join(escape(c) for c in finding.citations)
-    cited = clauses_of_rule(rule) if rule and avenant else []
-    if cited:  # the texts are in the appendix, once for all the findings citing them
-        refs += (f" — {'texte de la clause' if len(cited) == 1 else 'textes des clauses'} en annexe : "
-                 + ", ".join(f'<a href="#{_clause_anchor(c)}">{escape(c.id)}</a>' for c in cited))
+    refs = (f"Ligne {finding.line} du registre — " + " ; ".join(escape(c) for c in finding.citations)
+            + _clause_links(rule, avenant))
     out.append(f'<p class="refs">{refs}</p>')
     if waived:
         out.append(f'<p class="refs">Dérogation jusqu\'au {escape(french_date(finding.waiver.jusqu_au))} : '

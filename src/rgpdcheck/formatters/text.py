@@ -69,7 +69,7 @@ def _group(g: Group, width: int) -> list[str]:
     shown = ", ".join(f"{tid} (l. {line})" for tid, line in g.items[:SHOWN_TREATMENTS])
     more = len(g.items) - SHOWN_TREATMENTS
     if more > 0:
-        shown += f", … et {more} autre{'s' if more > 1 else ''}"
+        shown += f", … et {count(more, 'autre', 'autres')}"
     field = f" (champ {g.field})" if g.field else ""
     return [*_lines(f"{g.severity} · {g.rule_id} · {count(len(g.items), 'traitement', 'traitements')}", width, "  "),
             *_lines(f"{g.title}{field}", width, "    "),
@@ -170,8 +170,6 @@ def _names(d: Any, ids: list[str]) -> str:
     return ", ".join(d.names.get(i, i) for i in ids) or "personne"
 
 
-def _fill(text: str, indent: str = "") -> str:
-    return "\n".join(_lines(text, columns(), indent))
 
 
 def _basis(basis: Any) -> str:
@@ -181,6 +179,11 @@ def _basis(basis: Any) -> str:
 
 
 def liability(report: LiabilityReport) -> str:
+    width = columns()  # measured once for the whole answer
+
+    def _fill(text: str, indent: str = "") -> str:
+        return "\n".join(_lines(text, width, indent))
+
     d = report.determination
     out = [_fill(f"{d.file} — traitement {d.treatment} « {d.treatment_name} »"
                  + (f", événement {d.event}" if d.event else "") + f" — au {french_date(d.as_of)}"), ""]
@@ -230,7 +233,7 @@ def liability(report: LiabilityReport) -> str:
         out.append(_fill(f"({d.file}:{reason.line} ; {' ; '.join(reason.citations)} ; règle {reason.rule_id})", "   "))
     if d.escalation:
         out += ["", "En cas de différend :"]
-        out += [line for n, step in enumerate(d.escalation, 1) for line in _lines(step, columns(), "     ", f"  {n}. ")]
+        out += [line for n, step in enumerate(d.escalation, 1) for line in _lines(step, width, "     ", f"  {n}. ")]
     known = clauses()
     quoted = [known[c] for c in d.clauses if c in known]
     if quoted:
