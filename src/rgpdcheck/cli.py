@@ -394,16 +394,22 @@ def liability(fichier: str, treatment: str | None, event: str | None, as_of: dat
     """Qui répond d'un traitement ou d'un incident, entre la commune et Bordeaux Métropole et
     vis-à-vis de la CNIL, sur quelles clauses (V-c, V-d, V-j, V-k), et comment arbitrer (V-g).
 
+    Avec --treatment, seul ce dont la réponse dépend est lu et validé : le traitement, ses
+    événements et dérogations, et ce qui vaut pour tout le registre (contrat, acteurs, DPO,
+    événements sans traitement) ; « rgpdcheck validate » vérifie le reste.
+
     Code de sortie : 0 avec une réponse, 2 si le registre, le traitement ou l'événement est invalide.
     """
     from .formatters import render
-    from .liability import determine
+    from .liability import determine_file
     from .reports import LiabilityReport
 
     _check_outputs([output], [fichier])
-    rules = _rules("responsabilite")
-    [register] = _load_registers([fichier], as_of)
-    _emit(render(fmt, LiabilityReport(determine(register, treatment, event, rules))), output, fmt)
+    rules, known = _rules("responsabilite"), {r.id for r in _rules()}
+
+    [determination] = _each([fichier], lambda path: determine_file(path, treatment, event, as_of, date.today(),
+                                                                   known, rules, warn))
+    _emit(render(fmt, LiabilityReport(determination)), output, fmt)
 
 
 @main.command()

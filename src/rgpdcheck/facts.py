@@ -92,8 +92,9 @@ def build_facts(register: Register) -> FactSet:
             continue
         _treatment_facts(out, treatment, ("traitements", index), model.commune, actor_types, actor_names,
                          contract.date_effet, contract.avenant)
+    rank = register.document.rank_in_file
     for index, waiver in enumerate(model.derogations):
-        out.add("derogation", str(index), ("derogations", index), regle=waiver.regle, tid=waiver.traitement or ABSENT,
+        out.add("derogation", str(rank("derogations", index)), ("derogations", index), regle=waiver.regle, tid=waiver.traitement or ABSENT,
                 motif=waiver.motif, jour_fin=day(waiver.jusqu_au))
     context = _Context(register, actor_names)
     for index, event in enumerate(model.evenements):
@@ -130,6 +131,7 @@ class _Context:
 
     def __init__(self, register: Register, actor_names: dict[str, str] | None = None):
         self.as_of = register.as_of
+        self.rank_in_file = register.document.rank_in_file
         self.treatments = {t.id: t for t in register.model.traitements}
         self.referrals: dict[str, list[tuple[date, str | None, str | None]]] = {}
         # the bodies each DPO was designated by (to tell whose opinion a referral gave, V-e/3)
@@ -145,6 +147,10 @@ class _Context:
                 self.referrals.setdefault(e.traitement, []).append((when, e.avis, e.dpo))
             elif e.type == "saisine_dgnsi":
                 self.dgnsi.setdefault(e.traitement, []).append(when)
+
+    def event_key(self, e: Any, path: tuple[Any, ...]) -> str:
+        """The key of the event at `path`: its id, else its rank in the file's `evenements`."""
+        return event_key(e.id, self.rank_in_file("evenements", path[-1]))
 
     def referred_by(self, tid: str | None, when: date, opinions: frozenset[str] | None = None,
                     body: str | None = None) -> str:
@@ -199,9 +205,9 @@ def _known(value: Any, as_of: date) -> Any:
     return None if when > as_of else value
 
 
-def _add_event(out: FactSet, kind: str, e: Any, path: tuple[Any, ...], **values: Any) -> None:
+def _add_event(out: FactSet, kind: str, e: Any, path: tuple[Any, ...], ctx: _Context, **values: Any) -> None:
     """An event fact: keyed by the event's id (else its rank), with its id and treatment."""
-    out.add(kind, event_key(e.id, path[-1]), path, eid=e.id or ABSENT, tid=e.traitement or ABSENT,
+    out.add(kind, ctx.event_key(e, path), path, eid=e.id or ABSENT, tid=e.traitement or ABSENT,
             date=event_date(e).isoformat(), **values)
 
 
@@ -217,7 +223,7 @@ def _violation_facts(out: FactSet, e: Any, path: tuple[Any, ...], ctx: _Context)
     notified = _known(e.notifiee_cnil_le, ctx.as_of)
     informed = _known(e.personnes_informees_le, ctx.as_of)
     _add_event(
-        out, "violation", e, path,
+        out, "violation", e, path, ctx,
         risque=e.risque or ABSENT,
         s_detectee=detected,
         s_limite_notification=detected + parameter("delai_notification_violation_heures") * 3600,
@@ -247,7 +253,7 @@ def _request_facts(out: FactSet, e: Any, path: tuple[Any, ...], ctx: _Context) -
         limit = end_of_period_in_months(e.recue_le, months + parameter("prolongation_reponse_demande_mois"))
     answered = _known(e.repondue_le, ctx.as_of)
     _add_event(
-        out, "demande", e, path,
+        out, "demande", e, path, ctx,
         droit=e.droit or ABSENT,
         jour_recue=day(e.recue_le),
         jour_limite=day(limit),
@@ -263,15 +269,15 @@ def _inventory_facts(out: FactSet, e: Any, path: tuple[Any, ...], ctx: _Context)
     delivered = e.remis_le or e.date
     if delivered is None:
         return
-    _add_event(out, "etat_des_lieux", e, path, jour_remis=day(delivered), exhaustif=yes_no(e.exhaustif),
+    _add_event(out, "etat_des_lieux", e, path, ctx, jour_remis=day(delivered), exhaustif=yes_no(e.exhaustif),
                nb_traitements=len(set(e.traitements)))
     for rank, tid in enumerate(dict.fromkeys(e.traitements)):
-        out.add("traitement_inventorie", f"{event_key(e.id, path[-1])}#{rank}", path + ("traitements", rank),
+        out.add("traitement_inventorie", f"{ctx.event_key(e, path)}#{rank}", path + ("traitements", rank),
                 eid=e.id or ABSENT, tid=tid, jour_remis=day(delivered))
 
 
 def _referral_facts(out: FactSet, e: Any, path: tuple[Any, ...], ctx: _Context) -> None:
-    _add_event(out, "saisine_dpo", e, path, jour=day(event_date(e)), dpo=e.dpo or ABSENT, par=e.par or ABSENT,
+    _add_event(out, "saisine_dpo", e, path, ctx, jour=day(event_date(e)), dpo=e.dpo or ABSENT, par=e.par or ABSENT,
                phase=e.phase or ABSENT, avis=e.avis or ABSENT, preuve_conservee=yes_no(e.preuve_conservee))
 
 
@@ -294,7 +300,7 @@ def _step_facts(out: FactSet, e: Any, path: tuple[Any, ...], ctx: _Context) -> N
     dpo_before = ctx.referred_by(e.traitement, when)
     assent_before = ctx.referred_by(e.traitement, when, ASSENT)
     dgnsi_before = ctx.dgnsi_by(e.traitement, when)
-    _add_event(out, "etape", e, path, jour=day(when), etape=e.type, voie=voie,
+    _add_event(out, "etape", e, path, ctx, jour=day(when), etape=e.type, voie=voie,
                par=ctx.step_party(e),
                saisine_dpo_avant=dpo_before,
                avis_dpo_avant=assent_before,
@@ -304,7 +310,7 @@ def _step_facts(out: FactSet, e: Any, path: tuple[Any, ...], ctx: _Context) -> N
 
 
 def _evolution_facts(out: FactSet, e: Any, path: tuple[Any, ...], ctx: _Context) -> None:
-    _add_event(out, "evolution", e, path, jour=day(event_date(e)), nature=e.nature or ABSENT,
+    _add_event(out, "evolution", e, path, ctx, jour=day(event_date(e)), nature=e.nature or ABSENT,
                demandee_par=e.demandee_par or ABSENT, traitee_par=e.traitee_par or ABSENT,
                processus_standard=yes_no(e.processus_standard),
                avis_dpo_avant=ctx.referred_by(e.traitement, event_date(e), ASSENT),
@@ -317,7 +323,7 @@ def _retention_end_facts(out: FactSet, e: Any, path: tuple[Any, ...], ctx: _Cont
     done = _known(e.realisee_le, ctx.as_of)
     planned = e.date_prevue or event_date(e)  # `date` may say when the end was decided
     _add_event(
-        out, "fin_conservation", e, path,
+        out, "fin_conservation", e, path, ctx,
         date_prevue=planned.isoformat(),
         jour_prevue=day(planned),
         option=e.option or ABSENT,
@@ -335,15 +341,15 @@ def _retention_end_facts(out: FactSet, e: Any, path: tuple[Any, ...], ctx: _Cont
 
 
 def _dated_facts(out: FactSet, e: Any, path: tuple[Any, ...], ctx: _Context) -> None:
-    _add_event(out, e.type, e, path, jour=day(event_date(e)))
+    _add_event(out, e.type, e, path, ctx, jour=day(event_date(e)))
 
 
 def _process_notice_facts(out: FactSet, e: Any, path: tuple[Any, ...], ctx: _Context) -> None:
-    _add_event(out, "notification_processus", e, path, jour=day(event_date(e)), nb_documents=len(e.documents))
+    _add_event(out, "notification_processus", e, path, ctx, jour=day(event_date(e)), nb_documents=len(e.documents))
 
 
 def _awareness_facts(out: FactSet, e: Any, path: tuple[Any, ...], ctx: _Context) -> None:
-    _add_event(out, "sensibilisation", e, path, jour=day(event_date(e)), public=e.public or ABSENT)
+    _add_event(out, "sensibilisation", e, path, ctx, jour=day(event_date(e)), public=e.public or ABSENT)
 
 
 _EVENT_FACTS = {

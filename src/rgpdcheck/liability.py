@@ -24,14 +24,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import partial
+from collections.abc import Callable
 from typing import Any
 
 from . import rulebook
 from .errors import InputError, InputErrors
 from .fact_schema import ABSENT, FactSet, fact_id, make_fact
 from .facts import build_facts
+from .idents import ident
 from .rulebook import Rule
-from .validate import Register
+from .validate import Register, load_register
 from .wording import Names, french_date, render, render_ids
 
 NO_EVENT = "__aucun__"
@@ -144,9 +146,71 @@ class Determination:
         }
 
 
+# The fact kinds whose value depends on treatments other than the one they describe: an
+# actor is a controller of *some* treatment (facts._actor_facts). A determination made on
+# one treatment's part of the register (`needed`) must not read them.
+_WHOLE_REGISTER_KINDS = frozenset({"acteur"})
+
+
+@dataclass(frozen=True)
+class Needed:
+    """The part of a register one treatment's determination rests on (a loader Selection):
+    that treatment, its events and waivers, and everything register-wide (the contract, the
+    actors, the DPOs, events and waivers that name no treatment). Other treatments, and the
+    events and waivers that name them, are parsed but neither built nor validated, so a defect
+    there does not prevent the answer (`rgpdcheck validate` reports it). The event asked
+    about is kept whatever its treatment, for `_target_errors` to say it is another one's."""
+
+    treatment: str
+    event: str | None = None
+    keys = {"traitements": ("id",), "evenements": ("traitement", "id"), "derogations": ("traitement",)}
+
+    def keeps(self, section: str, values: dict[str, str]) -> bool:
+        if section == "traitements":
+            return ident(values.get("id")) == self.treatment
+        if "traitement" not in values or ident(values["traitement"]) == self.treatment:
+            return True
+        return section == "evenements" and self.event is not None and ident(values.get("id")) == self.event
+
+
+def needed(treatment: str | None, event: str | None, rules: tuple[Rule, ...]) -> Needed | None:
+    """What to read of the register for this question; None when it takes the whole register:
+    an event asked about without its treatment (its treatment is known only once it is read),
+    or rules that read facts a part of the register would get wrong."""
+    if treatment is None or any(r.condition.kinds & _WHOLE_REGISTER_KINDS for r in rules):
+        return None
+    target = ident(treatment)
+    return Needed(target, ident(event) if event is not None else None) if target is not None else None
+
+
+def determine_file(path: str, treatment: str | None, event: str | None, as_of: date | None, today: date,
+                   rule_ids: set[str], rules: tuple[Rule, ...],
+                   warn: Callable[[list[InputError]], None] = lambda warnings: None) -> Determination:
+    """The determination for a register file; `warn` gets the file's warnings (loader.py)
+    before any input error is raised.
+
+    Reads only the part the question needs (`needed`) when it can; when that part gives no
+    answer (an input error: the treatment or event unknown or invalid), the whole register is
+    read and says why, as it would have: every error message is the whole register's."""
+    selection = needed(treatment, event, rules)
+    if selection is not None:
+        try:
+            register = load_register(path, as_of, today, rule_ids, selection)
+            answer = determine(register, treatment, event, rules)
+        except InputErrors:
+            pass
+        else:
+            warn(register.document.warnings)
+            return answer
+    register = load_register(path, as_of, today, rule_ids)
+    warn(register.document.warnings)
+    return determine(register, treatment, event, rules)
+
+
 def _target_errors(register: Register, treatment: str | None, event: str | None) -> tuple[str, str | None]:
     model = register.model
     ids = {t.id for t in model.traitements}
+    omitted = {i for i in map(ident, register.document.omitted_ids.get("traitements", ())) if i is not None}
 
     def fail(message: str) -> InputErrors:
         return InputErrors([InputError(register.file, 0, message)])
@@ -167,7 +231,7 @@ def _target_errors(register: Register, treatment: str | None, event: str | None)
     if treatment is None:
         raise fail("précisez le traitement (--treatment) ou l'événement (--event)")
     if treatment not in ids:
-        raise fail(f"traitement « {treatment} » introuvable (traitements : {', '.join(sorted(ids))})")
+        raise fail(f"traitement « {treatment} » introuvable (traitements : {', '.join(sorted(ids | omitted))})")
     return treatment, event
 
 

@@ -15,6 +15,10 @@ silently: `1:20` (sexagesimal), `0012` (octal), `0b11`, `1_000` stay the text wr
 Characters that YAML or an editor would read differently (control characters, NEL,
 U+2028, U+2029) are refused at their line, lines being counted at `\n` as editors do.
 
+A `Selection` (one treatment's liability) builds only some items of the top-level lists:
+the others are parsed, never built, and the document records where the kept items stand in
+the file and the ids of those left out.
+
 Warnings: what is valid YAML but probably not what was meant is noted, at its line and
 column, in `Document.warnings` (same shape as an input error; nothing stops): an item of
 a flow sequence that reads like the rest of a sentence cut at a comma (`[Établir les
@@ -28,7 +32,7 @@ import os
 import re
 import stat
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 import yaml
 
@@ -93,6 +97,15 @@ class Document:
     data: Any
     lines: dict[Path_, int] = field(default_factory=dict)
     warnings: list[InputError] = field(default_factory=list)  # located, nothing stopped
+    # Read with a Selection (one treatment's liability): the rank in the file of each item
+    # kept, and the ids of the items left out, for the sections the selection filtered.
+    positions: dict[str, list[int]] = field(default_factory=dict)
+    omitted_ids: dict[str, list[str]] = field(default_factory=dict)
+
+    def rank_in_file(self, section: str, index: int) -> int:
+        """Where item `index` of `section` stands in the file (the same unless selected)."""
+        kept = self.positions.get(section)
+        return kept[index] if kept is not None else index
 
     def line_of(self, path: Path_) -> int:
         """The line of `path`, or of its nearest ancestor present in the file.
@@ -188,9 +201,29 @@ def read_text(path: str, max_bytes: int = MAX_FILE_BYTES, what: str = "fichier d
     return text.removeprefix("\ufeff")
 
 
-def load_document(path: str) -> Document:
+def load_document(path: str, selection: Selection | None = None) -> Document:
     """Read and parse one register file. Raises InputErrors."""
-    return parse_document(read_text(path), path)
+    return parse_document(read_text(path), path, selection)
+
+
+class Selection(Protocol):
+    """The items of the register's lists one command needs (see `liability.needed`).
+
+    `keys[section]` names the keys of an item of `section` (a top-level list) that decide;
+    `keeps(section, values)` gets their values as written (text only: an item whose key holds
+    a number, a list or an alias is always kept) and says whether the item is built. Items left
+    out are still parsed, so the file must be valid YAML throughout, but they are never built
+    nor validated. An anchor (`&name`) in an item left out makes the whole file read again
+    without selection: an alias elsewhere might need it.
+    """
+
+    keys: dict[str, tuple[str, ...]]
+
+    def keeps(self, section: str, values: dict[str, str]) -> bool: ...
+
+
+class _ReadAgain(Exception):
+    """An item left out by a selection holds an anchor: the file is read again in full."""
 
 
 # Characters refused in a register: C0 controls but tab and line breaks, DEL, C1 controls
@@ -218,14 +251,16 @@ def forbidden_characters(text: str, file: str) -> list[InputError]:
     return errors
 
 
-def parse_document(text: str, file: str) -> Document:
+def parse_document(text: str, file: str, selection: Selection | None = None) -> Document:
     """Parse YAML text into a Document. Raises InputErrors."""
     if bad := forbidden_characters(text, file):
         raise InputErrors(bad)
     loader = _Loader(text)
-    builder = _Builder(loader, file)
+    builder = _Builder(loader, file, selection)
     try:
         data = builder.document()
+    except _ReadAgain:
+        return parse_document(text, file)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         if exc.context_mark and "end of stream" in (exc.problem or ""):
@@ -246,7 +281,8 @@ def parse_document(text: str, file: str) -> Document:
         loader.dispose()
     if builder.errors:
         raise InputErrors(builder.errors)
-    return Document(file, data, builder.lines, sorted(builder.warnings, key=lambda w: (w.line, w.column or 0)))
+    return Document(file, data, builder.lines, sorted(builder.warnings, key=lambda w: (w.line, w.column or 0)),
+                    builder.positions, builder.omitted_ids)
 
 
 def _char_at(text: str, line: int, column: int) -> str:
@@ -291,6 +327,97 @@ class _Anchor:
         self.lines: list[tuple[Path_, int]] = []  # (path relative to the anchor, line)
 
 
+_NODE_EVENTS = (yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent)
+_START_EVENTS = (yaml.MappingStartEvent, yaml.SequenceStartEvent)
+_END_EVENTS = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
+
+
+def _anchored(event: Any) -> bool:
+    return isinstance(event, _NODE_EVENTS) and event.anchor is not None
+
+
+def _peek(parser: Any, first: Any, wanted: tuple[str, ...]) -> tuple[list[Any], dict[str, str] | None, int]:
+    """Read one list item's events until its `wanted` keys are known or it ends.
+
+    Returns the events read, the values of the wanted keys found (None when the item cannot
+    be judged without being built: not a mapping, an unusual key, a number, list or alias
+    where a wanted key's value is), and how deep inside the item the last event read leaves
+    (0: the item is read whole)."""
+    read = [first]
+    if not isinstance(first, yaml.MappingStartEvent):
+        return read, None, 0 if not isinstance(first, _START_EVENTS) else 1
+    values: dict[str, str] = {}
+    depth, key, expect_key = 1, None, True
+    get = parser.get_event
+    while True:
+        event = get()
+        read.append(event)
+        if depth > 1:
+            if isinstance(event, _START_EVENTS):
+                depth += 1
+            elif isinstance(event, _END_EVENTS):
+                depth -= 1
+                if depth == 1:
+                    expect_key = True
+            continue
+        if isinstance(event, yaml.MappingEndEvent):
+            return read, values, 0
+        if expect_key:
+            if not isinstance(event, yaml.ScalarEvent) or event.tag not in (None, "!"):
+                return read, None, 1
+            key, expect_key = event.value, False
+        elif key in wanted:
+            if (not isinstance(event, yaml.ScalarEvent) or event.tag not in (None, "!") or key in values
+                    or (event.implicit[0] and _resolves(event.value))):
+                return read, None, 1 if not isinstance(event, _START_EVENTS) else 2
+            values[key] = event.value
+            expect_key = True
+            if len(values) == len(wanted):
+                return read, values, 1
+        elif isinstance(event, _START_EVENTS):
+            depth += 1
+        else:
+            expect_key = True
+
+
+def _resolves(plain: str) -> bool:
+    """Whether a plain scalar would be read as something other than text (number, null...)."""
+    return any(regexp.match(plain) for _, regexp in _Loader.yaml_implicit_resolvers.get(plain[:1], ()))
+
+
+def _pass_over(parser: Any, depth: int) -> None:
+    """Consume the rest of an item `depth` levels deep; refuse to leave an anchor behind.
+    (Most of a selected read is spent here: types are compared, not isinstance'd.)"""
+    get = parser.get_event
+    starts, ends, scalar = frozenset(_START_EVENTS), frozenset(_END_EVENTS), yaml.ScalarEvent
+    while depth:
+        event = get()
+        kind = type(event)
+        if kind is scalar:
+            if event.anchor is not None:
+                raise _ReadAgain
+        elif kind in starts:
+            depth += 1
+            if event.anchor is not None:
+                raise _ReadAgain
+        elif kind in ends:
+            depth -= 1
+
+
+class _Replay:
+    """A parser whose first events are those already read (by `_peek`)."""
+
+    __slots__ = ("_parser", "_read")
+
+    def __init__(self, read: list[Any], parser: Any):
+        self._read = iter(read[1:])  # the first is handed to the builder directly
+        self._parser = parser
+
+    def get_event(self) -> Any:
+        event = next(self._read, None)
+        return event if event is not None else self._parser.get_event()
+
+
 class _Builder:
     """Builds plain values straight from the YAML parser's events, recording the line of
     every path.
@@ -302,8 +429,11 @@ class _Builder:
     PyYAML's own safe constructor.
     """
 
-    def __init__(self, loader: Any, file: str):
+    def __init__(self, loader: Any, file: str, selection: Selection | None = None):
         self.loader = loader
+        self.selection = selection
+        self.positions: dict[str, list[int]] = {}
+        self.omitted_ids: dict[str, list[str]] = {}
         self.file = file
         self.lines: dict[Path_, int] = {}
         self.errors: list[InputError] = []
@@ -418,15 +548,53 @@ class _Builder:
         self.errors.append(InputError(self.file, event.start_mark.line + 1, message, event.start_mark.column + 1))
 
     def _sequence(self, event: Any, path: Path_) -> Any:
+        if self.selection is not None and len(path) == 1 and path[0] in self.selection.keys and not self.recording:
+            return self._selected(event, path)
         bad = event.tag not in (None, "!") and event.tag not in _SEQ_TAGS
         items = []
         get = self.loader.get_event
         while not isinstance(next_event := get(), yaml.SequenceEndEvent):
             if items and event.flow_style and _cut_sentence(next_event):
-                mark = next_event.start_mark
-                item = next_event.value if len(next_event.value) <= 60 else next_event.value[:60] + "…"
-                self.warnings.append(InputError(self.file, mark.line + 1, _CUT_SENTENCE.format(item=item), mark.column + 1))
+                self._cut_warning(next_event)
             items.append(self.value(next_event, path + (len(items),)))
+        return self._bad_tag(event.tag, event) if bad else items
+
+    def _cut_warning(self, event: Any) -> None:
+        mark = event.start_mark
+        item = event.value if len(event.value) <= 60 else event.value[:60] + "…"
+        self.warnings.append(InputError(self.file, mark.line + 1, _CUT_SENTENCE.format(item=item), mark.column + 1))
+
+    def _selected(self, event: Any, path: Path_) -> Any:
+        """A top-level list read through the selection: each item's deciding keys are read
+        first (its events kept aside), then the item is built from those events and the
+        parser's next ones, or its remaining events are passed over."""
+        assert self.selection is not None
+        section = path[0]
+        wanted = self.selection.keys[section]
+        kept = self.positions[section] = []
+        omitted = self.omitted_ids[section] = []
+        items: list[Any] = []
+        parser = self.loader
+        rank = 0
+        while not isinstance(first := parser.get_event(), yaml.SequenceEndEvent):
+            if items and event.flow_style and _cut_sentence(first):
+                self._cut_warning(first)
+            read, values, depth = _peek(parser, first, wanted)
+            if values is None or self.selection.keeps(section, values):
+                kept.append(rank)
+                self.loader = _Replay(read, parser)
+                try:
+                    items.append(self.value(first, path + (len(items),)))
+                finally:
+                    self.loader = parser
+            else:
+                if any(_anchored(e) for e in read):
+                    raise _ReadAgain
+                _pass_over(parser, depth)
+                if "id" in values:
+                    omitted.append(values["id"])
+            rank += 1
+        bad = event.tag not in (None, "!") and event.tag not in _SEQ_TAGS
         return self._bad_tag(event.tag, event) if bad else items
 
     def _mapping(self, event: Any, path: Path_) -> Any:

@@ -21,7 +21,7 @@ from .dates import parse_day
 from .errors import InputError, InputErrors
 from .fact_schema import ABSENT
 from .idents import event_key, ident
-from .loader import Document, load_document
+from .loader import Document, Selection, load_document
 from .model import EVENT_CLASSES as _EVENT_CLASSES
 from .model import EVENT_DATE_FIELD, Registre, annotation_args, event_date
 from .vocabulary import METROPOLE, METROPOLE_NAME
@@ -112,9 +112,11 @@ def _without_avenant(model: Registre, document: Document, errors: list[InputErro
     return contract_mod.without_avenant(model.commune, own.nom if own else None)
 
 
-def load_register(path: str, as_of: date | None, today: date, rule_ids: set[str] | None = None) -> Register:
-    """Read and validate one register file; raise InputErrors with every problem found."""
-    return validate(load_document(path), as_of, today, rule_ids)
+def load_register(path: str, as_of: date | None, today: date, rule_ids: set[str] | None = None,
+                  selection: Selection | None = None) -> Register:
+    """Read and validate one register file (the part a `selection` keeps, when given); raise
+    InputErrors with every problem found."""
+    return validate(load_document(path, selection), as_of, today, rule_ids)
 
 
 # -- pydantic errors in French ------------------------------------------------------------
@@ -269,13 +271,16 @@ def _cross_check_references(document: Document, rule_ids: set[str] | None) -> li
     commune = _text(data.get("commune")) or ""
     actors = ids_of("acteurs", "d'acteur") | {commune, METROPOLE}
     dpos = ids_of("dpo", "de DPO")
-    treatments = ids_of("traitements", "de traitement")
+    # a register read for one treatment (Document.omitted_ids): the others exist all the same
+    treatments = ids_of("traitements", "de traitement") | {
+        i for i in map(ident, document.omitted_ids.get("traitements", ())) if i is not None}
     event_ids = ids_of("evenements", "d'événement")
     # an event without id is keyed by its rank (`#3`) in the facts: an id `#3` would collide
     for index, item in _items(data, "evenements"):
-        if ident(item.get("id")) is None and item.get("id") is None and event_key(None, index) in event_ids:
-            clash = next(i for i, other in _items(data, "evenements") if ident(other.get("id")) == event_key(None, index))
-            err(("evenements", clash, "id"), f"identifiant d'événement « {event_key(None, index)} » réservé à l'événement "
+        key = event_key(None, document.rank_in_file("evenements", index))
+        if ident(item.get("id")) is None and item.get("id") is None and key in event_ids:
+            clash = next(i for i, other in _items(data, "evenements") if ident(other.get("id")) == key)
+            err(("evenements", clash, "id"), f"identifiant d'événement « {key} » réservé à l'événement "
                                              f"sans identifiant de la ligne {document.line_of(('evenements', index))} : "
                                              "choisissez-en un autre")
 
