@@ -77,6 +77,20 @@ def test_known_hash_collision_is_not_dropped():
     assert {m.fact_id("t") for m in matches} == {"fact-25388", "fact-909936"}
 
 
+def test_numbered_ids_hash_apart_and_apart_from_the_sentinel():
+    hashes = {fnv1a_32(str(n)) for n in range(engine.NUMBERED_IDS)}
+    assert len(hashes) == engine.NUMBERED_IDS
+    assert fnv1a_32(engine._SENTINEL_ID) not in hashes
+
+
+def test_more_facts_than_numbered_ids_are_renamed_apart(monkeypatch):
+    monkeypatch.setattr(engine, "NUMBERED_IDS", 1)  # the fallback: ids kept, renamed on a collision
+    colliding = [{"id": "fact-25388", "kind": "traitement", "tid": "A", "nom": "x"},
+                 {"id": "fact-909936", "kind": "traitement", "tid": "B", "nom": "x"}]
+    assert engine.engine_ids(colliding)[0][1]["id"] == "fact-909936~1"
+    assert {m.fact_id("t") for m in evaluate([NEGATION], colliding)} == {"fact-25388", "fact-909936"}
+
+
 def test_collision_free_renames_only_the_later_fact():
     out, original = collision_free([{"id": "fact-25388"}, {"id": "fact-909936"}, {"id": "z"}])
     assert out[0]["id"] == "fact-25388" and out[1]["id"] != "fact-909936"

@@ -105,13 +105,27 @@ def collision_free(facts: Iterable[dict[str, Any]]) -> tuple[list[dict[str, Any]
     out, original = [], {}
     for fact in facts:
         new_id, n = fact["id"], 0
-        while fnv1a_32(new_id) in seen:
+        while (h := fnv1a_32(new_id)) in seen:
             n += 1
             new_id = f"{fact['id']}~{n}"
-        seen.add(fnv1a_32(new_id))
+        seen.add(h)
         original[new_id] = fact["id"]
         out.append(fact if new_id == fact["id"] else {**fact, "id": new_id})
     return out, original
+
+
+# The decimal ids "0" to "199999" hash apart under the engine's FNV-1a, and apart from the
+# sentinel's id (tests/test_engine.py computes all of them). An evaluation of up to that many
+# facts gives them those ids: no hash to compute per fact in Python (18 ms of 106 for 3,145
+# facts, the engine's step of a 300-treatment audit), and shorter JSON for the engine.
+NUMBERED_IDS = 200_000
+
+
+def engine_ids(facts: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], dict[str, str]]:
+    """Copies of the facts under ids that hash apart, and the map from new id to original id."""
+    if len(facts) > NUMBERED_IDS:
+        return collision_free(facts)
+    return [{**fact, "id": str(n)} for n, fact in enumerate(facts)], {str(n): f["id"] for n, f in enumerate(facts)}
 
 
 def evaluate(rules: Iterable[EngineRule], facts: list[dict[str, Any]]) -> set[Match]:
@@ -119,7 +133,7 @@ def evaluate(rules: Iterable[EngineRule], facts: list[dict[str, Any]]) -> set[Ma
     ids = [f["id"] for f in facts]
     if len(set(ids)) != len(ids):
         raise EngineError("identifiants de faits en double")
-    safe_facts, original = collision_free(facts)
+    safe_facts, original = engine_ids(facts)
     matches: set[Match] = set()
 
     def action_for(rule_id: str) -> Any:
