@@ -24,6 +24,7 @@ from .idents import event_key, ident
 from .loader import Document, load_document
 from .model import EVENT_CLASSES as _EVENT_CLASSES
 from .model import EVENT_DATE_FIELD, Registre, annotation_args, event_date
+from .validators import validators
 from .vocabulary import METROPOLE, METROPOLE_NAME
 
 
@@ -69,7 +70,8 @@ def validate(document: Document, as_of: date | None, today: date, rule_ids: set[
         raise InputErrors([InputError(file, 1, f"le registre doit être un dictionnaire YAML (« version: 1 », « commune: … »…), pas {kind}")])
     errors = _cross_check_references(document, rule_ids)
     try:
-        model = Registre.model_validate(document.data)
+        # Registre.model_validate, through the validator kept between runs (validators.py)
+        model: Registre = validators().registre.validate_python(document.data)
     except ValidationError as exc:
         raise InputErrors(errors + [_translate(error, document) for error in exc.errors()]) from None
     errors += _check_chronology(model, document)
