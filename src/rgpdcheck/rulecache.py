@@ -38,8 +38,8 @@ import os
 import pickle
 import stat
 import sys
-import tempfile
 from collections.abc import Callable, Iterable
+from functools import cache
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -69,7 +69,7 @@ def key(rules_dir: Path, files: Iterable[Path]) -> bytes:
     """What the compiled rules depend on, hashed (hex, 64 bytes)."""
     h = hashlib.sha256()
     part = _hasher(h)
-    _code(part)
+    part("code", code_key())
     part("rules-dir", f"{rules_dir}\0{rules_dir.resolve()}".encode())  # rules keep their file's path
     for path in files:
         part("rule:" + path.relative_to(rules_dir).as_posix(), path.read_bytes())
@@ -80,9 +80,26 @@ def key(rules_dir: Path, files: Iterable[Path]) -> bytes:
 def code_key() -> bytes:
     """What a cached object that depends only on the code depends on, hashed (hex, 64 bytes):
     the versions of rgpdcheck, Python, pydantic and pydantic_core, and every module of the
-    package (validators.py keeps pydantic's register validators under it)."""
+    package (validators.py keeps pydantic's register validators under it). Read once per
+    process: both caches use it."""
+    return _code_key(_PACKAGE)
+
+
+@cache
+def _code_key(package: Path) -> bytes:
+    import pydantic
+    import pydantic_core
+
+    from . import __version__
+
     h = hashlib.sha256()
-    _code(_hasher(h))
+    part = _hasher(h)
+    part("rgpdcheck", __version__.encode())
+    part("python", f"{sys.version}\0{sys.implementation.cache_tag}".encode())
+    part("pydantic", pydantic.VERSION.encode())
+    part("pydantic_core", pydantic_core.__version__.encode())
+    for module in sorted(package.glob("*.py")):
+        part("module:" + module.name, module.read_bytes())
     return h.hexdigest().encode()
 
 
@@ -91,20 +108,6 @@ def _hasher(h: Any) -> Callable[[str, bytes], None]:
         h.update(f"{label}\0{len(data)}\0".encode())
         h.update(data)
     return part
-
-
-def _code(part: Callable[[str, bytes], None]) -> None:
-    import pydantic
-    import pydantic_core
-
-    from . import __version__
-
-    part("rgpdcheck", __version__.encode())
-    part("python", f"{sys.version}\0{sys.implementation.cache_tag}".encode())
-    part("pydantic", pydantic.VERSION.encode())
-    part("pydantic_core", pydantic_core.__version__.encode())
-    for module in sorted(_PACKAGE.glob("*.py")):
-        part("module:" + module.name, module.read_bytes())
 
 
 def _private_dir(path: Path, create: bool) -> bool:
@@ -184,6 +187,8 @@ def cached(file_name: str, magic: bytes, wanted_key: Callable[[], bytes], build:
 def _write(where: Path, file_name: str, data: bytes) -> None:
     if not _private_dir(where, create=True):
         return
+    import tempfile  # only when writing (it imports shutil, bz2, lzma, random)
+
     try:
         fd, temporary = tempfile.mkstemp(dir=where, prefix="." + file_name.partition(".")[0] + "-", suffix=".tmp")  # mode 0600
     except OSError:
