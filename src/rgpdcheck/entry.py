@@ -46,9 +46,9 @@ def _program_name() -> str:
     return f"python -m {module.lstrip('.')}"
 
 
-def _columns() -> int:
-    """shutil.get_terminal_size().columns, which click uses, without importing shutil
-    (it brings re, bz2, lzma and zlib: a third of Python's own start)."""
+def terminal_columns(fallback: int = 80) -> int:
+    """shutil.get_terminal_size((fallback, 24)).columns, which click uses (with 80), without
+    importing shutil (it brings re, bz2, lzma and zlib: a third of Python's own start)."""
     try:
         columns = int(os.environ["COLUMNS"])
     except (KeyError, ValueError):
@@ -61,9 +61,9 @@ def _columns() -> int:
         try:
             size = os.get_terminal_size(sys.__stdout__.fileno())  # type: ignore[union-attr]
         except (AttributeError, ValueError, OSError):
-            size = os.terminal_size((80, 24))
+            size = os.terminal_size((fallback, 24))
         if columns <= 0:
-            columns = size.columns or 80
+            columns = size.columns or fallback
     return columns
 
 
@@ -75,7 +75,7 @@ def _fast_output(args: list[str]) -> str | None:
         return f"rgpdcheck, version {__version__}\n"
     if args not in (["--help"], ["-h"]):
         return None
-    if os.name == "nt" or _columns() < WIDTH:
+    if os.name == "nt" or terminal_columns() < WIDTH:
         return None  # click wraps to a narrower terminal: let it
     from . import group_help
 
