@@ -76,3 +76,21 @@ def test_output_larger_than_a_pipe_buffer_is_not_cut():
     run = _python("-m", "rgpdcheck", "schema")
     assert run.returncode == 0 and len(run.stdout) > 65536
     assert run.stdout.rstrip().endswith("}")
+
+
+@pytest.mark.parametrize("columns", [None, "", "0", "-3", "abc", "100", "132"])
+@pytest.mark.parametrize("lines", [None, "0", "40"])
+@pytest.mark.parametrize("fallback", [80, 120])
+def test_the_terminal_width_is_shutils(monkeypatch, columns, lines, fallback):
+    """entry.terminal_columns (the text report's width too) is shutil.get_terminal_size's,
+    read without importing shutil."""
+    import shutil
+
+    from rgpdcheck.entry import terminal_columns
+
+    for name, value in (("COLUMNS", columns), ("LINES", lines)):
+        if value is None:
+            monkeypatch.delenv(name, raising=False)
+        else:
+            monkeypatch.setenv(name, value)
+    assert terminal_columns(fallback) == shutil.get_terminal_size((fallback, 24)).columns

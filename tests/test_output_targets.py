@@ -9,6 +9,7 @@ import signal
 import stat
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -131,7 +132,7 @@ def test_a_failed_write_keeps_the_previous_report_and_leaves_no_temporary(tmp_pa
         raise OSError(code, os.strerror(code))
 
     if where == "mkstemp":
-        monkeypatch.setattr(output.tempfile, "mkstemp", fail)
+        monkeypatch.setattr(tempfile, "mkstemp", fail)  # (imported by output.py when it writes)
     elif where == "write":
         monkeypatch.setattr(output, "_write_all", fail)
     else:

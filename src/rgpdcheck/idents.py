@@ -10,11 +10,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import ConfigDict, TypeAdapter, ValidationError
+from pydantic import ValidationError
 
-from .model import Ident
-
-_IDENT: TypeAdapter[str] = TypeAdapter(Ident, config=ConfigDict(coerce_numbers_to_str=True))
+from .validators import validators
 
 
 def ident(value: Any) -> str | None:
@@ -23,7 +21,8 @@ def ident(value: Any) -> str | None:
     if isinstance(value, bool) or not isinstance(value, (str, int, float)):
         return None
     try:
-        return _IDENT.validate_python(value)
+        # a TypeAdapter of model.Ident (numbers as text), kept between runs (validators.py)
+        return validators().ident.validate_python(value)  # type: ignore[no-any-return]
     except ValidationError:
         return None
 

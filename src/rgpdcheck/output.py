@@ -21,7 +21,6 @@ import errno
 import os
 import stat
 import sys
-import tempfile
 from pathlib import Path
 
 import click
@@ -179,6 +178,8 @@ def _write_all(fd: int, data: bytes) -> None:
 
 def _temporary(folder: Path, name: str, data: bytes, mode: int | None) -> Path:
     """A complete copy of `data` in `folder`, with `mode` (else the umask's default)."""
+    import tempfile  # only when a report is written to a file (it imports shutil, bz2, lzma, random)
+
     fd, temp_name = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=folder)
     temp = Path(temp_name)
     try:

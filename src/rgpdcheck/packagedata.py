@@ -7,10 +7,15 @@ through loader.py with its bounds and line table instead).
 from __future__ import annotations
 
 from functools import cache
-from importlib import resources
+from pathlib import Path
 from typing import Any
 
 import yaml
+
+# The package's own directory: what importlib.resources.files("rgpdcheck") gives for a package
+# installed as files (any pip install, editable or not), without importing importlib.resources
+# (tempfile, shutil, bz2, lzma) nor its file reader (zipfile) at every run.
+_DATA = Path(__file__).resolve().parent / "data"
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 YAMLError = yaml.YAMLError
@@ -24,4 +29,12 @@ def parse(text: str) -> Any:
 @cache
 def data(name: str) -> Any:
     """`src/rgpdcheck/data/<name>`, parsed once."""
-    return parse(resources.files("rgpdcheck").joinpath("data", name).read_text(encoding="utf-8"))
+    return parse(_read(name))
+
+
+def _read(name: str) -> str:
+    if _DATA.is_dir():
+        return (_DATA / name).read_text(encoding="utf-8")
+    from importlib import resources  # a package imported from an archive (zipimport)
+
+    return resources.files("rgpdcheck").joinpath("data", name).read_text(encoding="utf-8")

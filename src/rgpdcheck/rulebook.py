@@ -18,7 +18,6 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
 
@@ -254,6 +253,8 @@ def default_rules_dir(module: Path = Path(__file__)) -> Path:
     checkout = module.resolve().parents[2]
     if (checkout / "pyproject.toml").is_file() and (checkout / "rules").is_dir():
         return checkout / "rules"
+    from importlib import resources  # (tempfile, shutil, zipfile...: not imported by a checkout's run)
+
     return Path(str(resources.files("rgpdcheck").joinpath("rules")))
 
 

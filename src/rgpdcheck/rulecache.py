@@ -13,7 +13,7 @@ files and on the code that compiles them, so it is kept between runs:
   following links) owned by the user and writable by nobody else. Anything else (a shared
   or foreign location, another user's file) is neither read nor written: the rules are
   compiled as without a cache. Pickle is never read from a location someone else can write.
-- **Key**: a SHA-256 of rgpdcheck's version, the Python and pydantic versions, the rules
+- **Key**: a SHA-256 of rgpdcheck's version, the Python, pydantic and pydantic_core versions, the rules
   directory's path (as given and resolved), every rule file's relative path and bytes,
   data/clauses.yaml (rules are checked against it) and every module of the package (the
   code that compiles rules and the classes pickled). The key is stored at the head of the file, then a SHA-256 of the pickle
@@ -26,6 +26,9 @@ files and on the code that compiles them, so it is kept between runs:
   without POSIX owners (Windows).
 
 Only successful loads are cached: a broken rule file raises every time.
+
+`cached` is the same store for anything else that depends only on the code (`code_key`):
+validators.py keeps pydantic's register validators there, in their own file.
 """
 
 from __future__ import annotations
@@ -35,8 +38,8 @@ import os
 import pickle
 import stat
 import sys
-import tempfile
 from collections.abc import Callable, Iterable
+from functools import cache
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -64,26 +67,47 @@ def directory() -> Path:
 
 def key(rules_dir: Path, files: Iterable[Path]) -> bytes:
     """What the compiled rules depend on, hashed (hex, 64 bytes)."""
-    import pydantic
-
-    from . import __version__
-
     h = hashlib.sha256()
-
-    def part(label: str, data: bytes) -> None:
-        h.update(f"{label}\0{len(data)}\0".encode())
-        h.update(data)
-
-    part("rgpdcheck", __version__.encode())
-    part("python", f"{sys.version}\0{sys.implementation.cache_tag}".encode())
-    part("pydantic", pydantic.VERSION.encode())
+    part = _hasher(h)
+    part("code", code_key())
     part("rules-dir", f"{rules_dir}\0{rules_dir.resolve()}".encode())  # rules keep their file's path
     for path in files:
         part("rule:" + path.relative_to(rules_dir).as_posix(), path.read_bytes())
     part("clauses", (_PACKAGE / "data" / "clauses.yaml").read_bytes())
-    for module in sorted(_PACKAGE.glob("*.py")):
+    return h.hexdigest().encode()
+
+
+def code_key() -> bytes:
+    """What a cached object that depends only on the code depends on, hashed (hex, 64 bytes):
+    the versions of rgpdcheck, Python, pydantic and pydantic_core, and every module of the
+    package (validators.py keeps pydantic's register validators under it). Read once per
+    process: both caches use it."""
+    return _code_key(_PACKAGE)
+
+
+@cache
+def _code_key(package: Path) -> bytes:
+    import pydantic
+    import pydantic_core
+
+    from . import __version__
+
+    h = hashlib.sha256()
+    part = _hasher(h)
+    part("rgpdcheck", __version__.encode())
+    part("python", f"{sys.version}\0{sys.implementation.cache_tag}".encode())
+    part("pydantic", pydantic.VERSION.encode())
+    part("pydantic_core", pydantic_core.__version__.encode())
+    for module in sorted(package.glob("*.py")):
         part("module:" + module.name, module.read_bytes())
     return h.hexdigest().encode()
+
+
+def _hasher(h: Any) -> Callable[[str, bytes], None]:
+    def part(label: str, data: bytes) -> None:
+        h.update(f"{label}\0{len(data)}\0".encode())
+        h.update(data)
+    return part
 
 
 def _private_dir(path: Path, create: bool) -> bool:
@@ -122,16 +146,24 @@ def _read(path: Path) -> bytes | None:
 
 def load(rules_dir: Path, files: list[Path], build: Callable[[], T], check: Callable[[Any], bool]) -> T:
     """`build()`'s result, from the cache when a valid entry for these rule files is there."""
+    return cached(FILE_NAME, _MAGIC, lambda: key(rules_dir, files), build, check)
+
+
+def cached(file_name: str, magic: bytes, wanted_key: Callable[[], bytes], build: Callable[[], T],
+           check: Callable[[Any], bool]) -> T:
+    """`build()`'s result, read back from `file_name` in the cache directory when that file is
+    ours, starts with `magic` and the key `wanted_key()` computes, is undamaged and unpickles
+    to something `check` accepts; else built, then written there (the same rules as the rules)."""
     if not enabled():
         return build()
     try:
-        wanted = key(rules_dir, files)
+        wanted = wanted_key()
         where = directory()
     except (OSError, RuntimeError):  # a file unreadable; no home directory to be found
         return build()
     if _private_dir(where, create=False):
-        raw = _read(where / FILE_NAME)
-        head = _MAGIC + wanted + b"\n"
+        raw = _read(where / file_name)
+        head = magic + wanted + b"\n"
         if raw is not None and raw.startswith(head):
             digest, _, payload = raw[len(head):].partition(b"\n")
             if digest == hashlib.sha256(payload).hexdigest().encode():  # else damaged: rebuilt below
@@ -142,22 +174,29 @@ def load(rules_dir: Path, files: list[Path], build: Callable[[], T], check: Call
                 if value is not None and check(value):
                     return value  # type: ignore[no-any-return]
     value = build()
-    payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
-    _write(where, _MAGIC + wanted + b"\n" + hashlib.sha256(payload).hexdigest().encode() + b"\n" + payload)
+    if not check(value):
+        return value  # not something this cache keeps (it would not be read back)
+    try:
+        payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+    except Exception:  # not picklable: served, not kept
+        return value
+    _write(where, file_name, magic + wanted + b"\n" + hashlib.sha256(payload).hexdigest().encode() + b"\n" + payload)
     return value
 
 
-def _write(where: Path, data: bytes) -> None:
+def _write(where: Path, file_name: str, data: bytes) -> None:
     if not _private_dir(where, create=True):
         return
+    import tempfile  # only when writing (it imports shutil, bz2, lzma, random)
+
     try:
-        fd, temporary = tempfile.mkstemp(dir=where, prefix=".rules-", suffix=".tmp")  # mode 0600
+        fd, temporary = tempfile.mkstemp(dir=where, prefix="." + file_name.partition(".")[0] + "-", suffix=".tmp")  # mode 0600
     except OSError:
         return
     try:
         with os.fdopen(fd, "wb") as out:
             out.write(data)
-        os.replace(temporary, where / FILE_NAME)
+        os.replace(temporary, where / file_name)
     except OSError:
         try:
             os.unlink(temporary)

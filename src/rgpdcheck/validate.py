@@ -8,7 +8,6 @@ French with its line; all the problems of a file are reported together.
 
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -24,6 +23,7 @@ from .idents import event_key, ident
 from .loader import Document, Selection, load_document
 from .model import EVENT_CLASSES as _EVENT_CLASSES
 from .model import EVENT_DATE_FIELD, Registre, annotation_args, event_date
+from .validators import validators
 from .vocabulary import METROPOLE, METROPOLE_NAME
 
 
@@ -69,7 +69,8 @@ def validate(document: Document, as_of: date | None, today: date, rule_ids: set[
         raise InputErrors([InputError(file, 1, f"le registre doit être un dictionnaire YAML (« version: 1 », « commune: … »…), pas {kind}")])
     errors = _cross_check_references(document, rule_ids)
     try:
-        model = Registre.model_validate(document.data)
+        # Registre.model_validate, through the validator kept between runs (validators.py)
+        model: Registre = validators().registre.validate_python(document.data)
     except ValidationError as exc:
         raise InputErrors(errors + [_translate(error, document) for error in exc.errors()]) from None
     errors += _check_chronology(model, document)
@@ -160,6 +161,13 @@ def _inner_model(annotation: Any) -> Any:
     return annotation
 
 
+def _close_match(word: str, candidates: list[str]) -> list[str]:
+    """The candidate `word` was probably meant to be (difflib, imported only for a mistake)."""
+    import difflib
+
+    return difflib.get_close_matches(word, candidates, n=1, cutoff=0.6)
+
+
 def _describe(loc: tuple[Any, ...]) -> str:
     parts = [str(p) for p in loc if not isinstance(p, int)]
     return parts[-1] if parts else "registre"
@@ -182,7 +190,7 @@ def _translate(error: Any, document: Document) -> InputError:
     if kind == "extra_forbidden":
         owner = _model_at(tagged[:-1])
         allowed = sorted(owner.model_fields) if owner else []
-        close = difflib.get_close_matches(str(loc[-1]), allowed, n=1, cutoff=0.6)
+        close = _close_match(str(loc[-1]), allowed)
         hint = f" ; vouliez-vous dire « {close[0]} » ?" if close else (f" ; clés permises : {', '.join(allowed)}" if allowed else "")
         message = f"clé inconnue « {loc[-1]} »{hint}"
     elif kind == "missing":
@@ -287,7 +295,7 @@ def _cross_check_references(document: Document, rule_ids: set[str] | None) -> li
     def ref(path: tuple[Any, ...], value: Any, known: set[str], label: str, feminine: bool = False) -> None:
         value = ident(value) if not isinstance(value, (dict, list)) else None
         if value is not None and value not in known:
-            close = difflib.get_close_matches(value, sorted(known), n=1, cutoff=0.6)
+            close = _close_match(value, sorted(known))
             hint = f" ; vouliez-vous dire « {close[0]} » ?" if close else ""
             err(path, f"{label} « {value} » {'inconnue' if feminine else 'inconnu'}{hint}")
 

@@ -6,13 +6,13 @@ first; a liability answer with its reasoning and the clauses quoted."""
 from __future__ import annotations
 
 import re
-import shutil
 import textwrap
 from itertools import groupby
 from typing import Any
 
 from ..audit import summary
 from ..clauses import clauses
+from ..entry import terminal_columns  # shutil.get_terminal_size without importing shutil
 from ..findings import Finding
 from ..grouping import PLAN_SIZE, Group, action_count, plan, rest, split
 from ..reports import AuditReport, DeadlineReport, LiabilityReport
@@ -25,7 +25,7 @@ MIN_COLUMNS = 80
 
 def columns() -> int:
     """The terminal's width (COLUMNS when set), never under 80 columns."""
-    return max(MIN_COLUMNS, shutil.get_terminal_size((MIN_COLUMNS, 24)).columns)
+    return max(MIN_COLUMNS, terminal_columns(MIN_COLUMNS))
 
 
 # French typography: no line starts with « : », « ; », « ? », « ! » or « », none ends with « «.
