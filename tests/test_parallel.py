@@ -70,6 +70,29 @@ def test_input_errors_are_reported_as_a_sequential_run_reports_them(registers, t
     assert parallel.stderr.count("rien n'a été audité") == 3 and "absent.yaml" in parallel.stderr
 
 
+def test_the_children_inherit_the_validators_the_parent_built(registers, tmp_path, monkeypatch):
+    from rgpdcheck import parallel, validators
+
+    if parallel._start_method() != "fork":
+        pytest.skip("only forked children inherit the parent's memory")
+    built = tmp_path / "built"
+    original = validators.build
+
+    def build():
+        with built.open("a") as log:
+            log.write(f"{os.getpid()}\n")
+        return original()
+
+    monkeypatch.delenv("PYDANTIC_DISABLE_PLUGINS", raising=False)  # validators() then calls build()
+    monkeypatch.setattr(validators, "build", build)
+    validators.validators.cache_clear()
+    try:
+        assert _audit("--jobs", "2", *registers[:4]).exit_code in (0, 1)
+    finally:
+        validators.validators.cache_clear()
+    assert built.read_text().split() == [str(os.getpid())]  # once, by the parent, before forking
+
+
 def test_jobs_must_be_positive():
     result = CliRunner().invoke(main, ["audit", "-j", "0", BUNDLED[0]])
     assert result.exit_code == 2 and "--jobs" in result.output

@@ -14,7 +14,10 @@ Choices, and why:
 - **fork where it is safe** (Linux and other Unixes but macOS): the child starts with
   the rules already compiled and the modules imported, in a few milliseconds. The parent
   has evaluated nothing when it forks (the engine's C state is created per evaluation,
-  and the parent runs none while children work), so no engine state is shared.
+  and the parent runs none while children work), so no engine state is shared. What every
+  audit builds once per process (the register's validators, validators.py) the parent
+  builds before the first fork: each child would otherwise build its own, N times the
+  work of a sequential run, which builds it once.
   Elsewhere (macOS, Windows) `spawn`: each child imports rgpdcheck and loads the rules.
 - **Signals**: Ctrl-C reaches the whole process group. Children ignore SIGINT and die on
   SIGTERM; the parent alone acts (interrupt.py: it raises `Interrupted`), terminates and
@@ -94,6 +97,10 @@ def audit_in_workers(paths: Iterable[str], jobs: int, as_of: date | None, today:
     paths = list(paths)
     context = multiprocessing.get_context(_start_method())
     shipped_rules = rules if context.get_start_method() == "fork" else None  # spawn: children load them
+    if shipped_rules is not None:
+        from .validators import validators
+
+        validators()  # inherited by every child
     running: dict[Any, tuple[int, Any]] = {}  # connection -> (index, process)
     done: dict[int, Any] = {}
     following = 0  # the next index to hand on
