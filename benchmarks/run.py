@@ -33,6 +33,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 import generate
+import launch
 import shared_facts
 
 SIZES = [100, 300, 1_000, 10_000, 50_000]
@@ -41,16 +42,12 @@ LOAD_ONLY = "import sys, yaml; yaml.load(open(sys.argv[1], 'rb'), Loader=yaml.CS
 
 
 def measure(argv: list[str]) -> tuple[float, float, int]:
-    """Run a command to its end: (wall seconds, peak RSS in MiB, exit code)."""
-    start = time.perf_counter()
-    process = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(process.pid, 0)
-    wall = time.perf_counter() - start
-    process.returncode = os.waitstatus_to_exitcode(status)
-    stderr = process.stderr.read().decode() if process.stderr else ""
-    if process.returncode not in (0, 1):
-        raise SystemExit(f"{' '.join(argv)} failed ({process.returncode}):\n{stderr}")
-    return wall, usage.ru_maxrss / 1024, process.returncode
+    """Run a command to its end: (wall seconds, peak RSS in MiB, exit code); launch.py says why
+    a launcher starts it."""
+    wall, _, rss, code, stderr = launch.run(argv)
+    if code not in (0, 1):
+        raise SystemExit(f"{' '.join(argv)} failed ({code}):\n{stderr}")
+    return wall, rss, code
 
 
 def median_run(argv: list[str], repeat: int) -> tuple[float, float]:
@@ -319,9 +316,9 @@ def startup(repeat: int, teardown_sizes: list[int]) -> dict:
     if yamllint:
         # the compiled rules read from their cache (warm since the warm-up run), and compiled
         # anew (RGPDCHECK_NO_CACHE, as on a first run or after a rule edit)
-        (out["yamllint"], _), (out["bruges"], _), (out["bruges_nocache"], _) = alternating(
+        (out["yamllint"], _), (out["bruges"], _), (out["bruges_nocache"], _), (out["stack"], _) = alternating(
             [[yamllint, "-d", "relaxed", bruges], [*audit, "audit", bruges],
-             ["env", "RGPDCHECK_NO_CACHE=1", *audit, "audit", bruges]], repeat)
+             ["env", "RGPDCHECK_NO_CACHE=1", *audit, "audit", bruges], [sys.executable, "-c", STACK_ONLY]], repeat)
     else:
         out["bruges"], _ = median_run([*audit, "audit", bruges], repeat)
     out["imports"], out["by_package"] = import_breakdown(bruges)
@@ -385,9 +382,9 @@ def two_cores_free() -> float:
 
 
 def metropole(count: int, n: int, repeat: int = 3) -> dict:
-    """`count` registers of `n` treatments in one invocation, --jobs 1 against --jobs 2 run in
-    turn `repeat` times (medians), and beside them what two processes gain on this machine at
-    this moment (two_cores_free, before and after)."""
+    """`count` registers of `n` treatments in one invocation, --jobs 1 against --jobs 2, in turn
+    `repeat` times, each pair after a measure of what two processes gain on this machine at
+    that moment (two_cores_free): on a shared machine the pairs differ by what others run."""
     audit = rgpdcheck_command()
     with tempfile.TemporaryDirectory() as tmp:
         files = []
@@ -395,13 +392,17 @@ def metropole(count: int, n: int, repeat: int = 3) -> dict:
             path = Path(tmp) / f"commune-{i:02d}.yaml"
             path.write_text(generate.register(n, seed=i), encoding="utf-8")
             files.append(str(path))
-        out: dict = {"count": count, "n": n, "repeat": repeat, "calibration_before": two_cores_free()}
         commands = [[*audit, "audit", "--jobs", str(jobs), "-f", "json", "-o", str(Path(tmp) / f"rapport-{jobs}.json"),
                      *files] for jobs in (1, 2)]
-        out["jobs1"], out["jobs2"] = alternating(commands, repeat)
-        out["calibration_after"] = two_cores_free()
-        out["identical"] = (Path(tmp) / "rapport-1.json").read_bytes() == (Path(tmp) / "rapport-2.json").read_bytes()
-    return out
+        runs = []
+        for _ in range(repeat):
+            calibration = two_cores_free()
+            (w1, r1, _), (w2, r2, _) = measure(commands[0]), measure(commands[1])
+            runs.append({"calibration": calibration, "jobs1": (w1, r1), "jobs2": (w2, r2)})
+        identical = (Path(tmp) / "rapport-1.json").read_bytes() == (Path(tmp) / "rapport-2.json").read_bytes()
+    return {"count": count, "n": n, "runs": runs, "identical": identical,
+            "jobs1": (statistics.median(r["jobs1"][0] for r in runs), max(r["jobs1"][1] for r in runs)),
+            "jobs2": (statistics.median(r["jobs2"][0] for r in runs), max(r["jobs2"][1] for r in runs))}
 
 
 def command_ratios(n: int) -> dict:
@@ -438,6 +439,8 @@ def issue18_report(results: dict) -> str:
             if "bruges_nocache" in s:
                 out.append(f"| `rgpdcheck audit` Bruges, `RGPDCHECK_NO_CACHE=1` | {s['bruges_nocache']:.3f} s | "
                            f"`yamllint -d relaxed` | {s['yamllint']:.3f} s | {s['bruges_nocache'] / s['yamllint']:.2f} |")
+            out.append(f"| the stack only (PyYAML, pydantic and one model, durable_rules, click; nothing done) | "
+                       f"{s['stack']:.3f} s | `yamllint -d relaxed` | {s['yamllint']:.3f} s | {s['stack'] / s['yamllint']:.2f} |")
             checks.append(("Bruges: audit ≤ 1.2 × `yamllint -d relaxed`", f"{s['bruges'] / s['yamllint']:.2f}",
                            s["bruges"] <= 1.2 * s["yamllint"]))
         for n, fast, slow in s.get("teardown", []):
@@ -466,14 +469,15 @@ def issue18_report(results: dict) -> str:
     m = results.get("metropole")
     if m:
         (w1, r1), (w2, r2) = m["jobs1"], m["jobs2"]
-        out += [f"## A métropole: {m['count']} registers × {m['n']:,} treatments in one invocation "
-                f"(medians of {m['repeat']} runs each, in turn)", "",
-                "| | wall | largest process | report |", "|---|---:|---:|---|",
-                f"| `--jobs 1` | {w1:.2f} s | {r1:.0f} MiB | |",
-                f"| `--jobs 2` | {w2:.2f} s | {r2:.0f} MiB | {'byte-identical' if m['identical'] else '**differs**'} |",
-                "", f"Speed-up {w1 / w2:.2f}×. Two pure-Python loops in two processes ran "
-                f"{m['calibration_before']:.2f}× (before) and {m['calibration_after']:.2f}× (after) faster than one "
-                "after the other: the speed-up two cores could give at that moment.", ""]
+        out += [f"## A métropole: {m['count']} registers × {m['n']:,} treatments in one invocation", "",
+                f"{len(m['runs'])} pairs run in turn, each after *two cores*: how much faster two pure-Python loops "
+                "ran in two processes than one after the other just before (2 when both cores are free).", "",
+                "| pair | two cores | `--jobs 1` | `--jobs 2` | speed-up |", "|---:|---:|---:|---:|---:|"]
+        out += [f"| {i} | {r['calibration']:.2f}× | {r['jobs1'][0]:.2f} s | {r['jobs2'][0]:.2f} s | "
+                f"{r['jobs1'][0] / r['jobs2'][0]:.2f}× |" for i, r in enumerate(m["runs"], 1)]
+        out += ["", f"Medians: `--jobs 1` {w1:.2f} s (largest process {r1:.0f} MiB), `--jobs 2` {w2:.2f} s "
+                f"({r2:.0f} MiB), speed-up {w1 / w2:.2f}×; the two reports are "
+                f"{'byte-identical' if m['identical'] else '**different**'}.", ""]
         checks.append((f"{m['count']} × {m['n']:,} on 2 cores: ≥ 1.8 × faster than `--jobs 1`, identical output",
                        f"{w1 / w2:.2f}×, {'identical' if m['identical'] else 'different'}",
                        w1 >= 1.8 * w2 and m["identical"]))

@@ -14,7 +14,6 @@ treatments and k facts of one kind, CPU time, to show where the C core's cost be
 from __future__ import annotations
 
 import json
-import os
 import statistics
 import subprocess
 import sys
@@ -24,6 +23,7 @@ from datetime import date
 from pathlib import Path
 
 import generate
+import launch
 
 KINDS = {"waivers": "register-wide waivers (`derogations` without `traitement`)",
          "awareness": "`sensibilisation` events"}
@@ -71,13 +71,10 @@ def engine_curve(kind: str, counts: list[int]) -> list[dict[str, float]]:
 def audit_run(argv: list[str]) -> tuple[float, float, float]:
     """Run an audit to its end: (wall seconds, CPU seconds of the process, peak RSS in MiB).
     CPU time is what the comparison uses: the machine may be shared."""
-    start = time.perf_counter()
-    process = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(process.pid, 0)
-    wall = time.perf_counter() - start
-    if os.waitstatus_to_exitcode(status) not in (0, 1):
-        raise SystemExit(f"{' '.join(argv)} failed:\n{process.stderr.read().decode() if process.stderr else ''}")
-    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
+    wall, cpu, rss, code, stderr = launch.run(argv)
+    if code not in (0, 1):
+        raise SystemExit(f"{' '.join(argv)} failed:\n{stderr}")
+    return wall, cpu, rss
 
 
 def measure(treatments: int, counts: list[int], curve: list[int], command: list[str], repeat: int = 3) -> dict:
