@@ -55,6 +55,24 @@ def test_the_default_uses_the_cores_and_says_the_same(registers, monkeypatch):
     assert default.output == _audit("-j", "1", "-f", "json", *registers).output
 
 
+def test_by_default_workers_only_for_registers_large_enough_to_repay_them(tmp_path, monkeypatch):
+    from rgpdcheck import cli, parallel
+
+    monkeypatch.setattr(parallel, "usable_cores", lambda: 4)
+    small = tuple(BUNDLED)
+    assert sum(os.path.getsize(p) for p in small) < cli._WORTH_WORKERS
+    assert cli._workers(None, small) == 1  # one process is faster for them
+    assert cli._workers(3, small) == 3  # --jobs is obeyed
+    large = []
+    for i in range(3):
+        path = tmp_path / f"commune-{i}.yaml"
+        path.write_text(generate.register(70, seed=i), encoding="utf-8")
+        large.append(str(path))
+    assert sum(os.path.getsize(p) for p in large) >= cli._WORTH_WORKERS
+    assert cli._workers(None, tuple(large)) == 3  # the cores, at most one per file
+    assert cli._workers(None, tuple(large[:1])) == cli._workers(8, tuple(large[:1])) == 1
+
+
 def test_input_errors_are_reported_as_a_sequential_run_reports_them(registers, tmp_path):
     bad_commune = tmp_path / "a.yaml"
     bad_commune.write_text("version: 1\ncommune: Bad Name\n", encoding="utf-8")
