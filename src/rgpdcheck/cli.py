@@ -247,7 +247,7 @@ def audit(fichiers: tuple[str, ...], as_of: date | None, formats: tuple[str, ...
 
 
 # Below this many bytes of registers in all, one process audits them faster than workers:
-# measured on 2 free cores, the five bundled registers (38 KB) take 11 % longer with two
+# measured on 2 free cores, the five bundled registers (38 KB) take 12 % longer with two
 # workers, two generated registers of 100 treatments (320 KB) 5 % less (BENCHMARKS.md).
 _WORTH_WORKERS = 256 * 1024
 
