@@ -111,6 +111,39 @@ def test_the_children_inherit_the_validators_the_parent_built(registers, tmp_pat
     assert built.read_text().split() == [str(os.getpid())]  # once, by the parent, before forking
 
 
+def _audited_by(monkeypatch, tmp_path) -> Path:
+    """A log of the process that audits each register (forked workers inherit the patch)."""
+    from rgpdcheck import audit
+
+    log = tmp_path / "audited-by"
+    original = audit.audit_file
+
+    def audit_file(path, *args, **kwargs):
+        with log.open("a") as out:
+            out.write(f"{os.getpid()} {path}\n")
+        return original(path, *args, **kwargs)
+
+    monkeypatch.setattr(audit, "audit_file", audit_file)
+    return log
+
+
+@pytest.mark.parametrize("budget, processes", [(None, 2), (1, 6)], ids=["several-each", "replaced-each-time"])
+def test_a_worker_audits_register_after_register_until_its_budget(registers, tmp_path, monkeypatch, budget, processes):
+    from rgpdcheck import parallel
+
+    if parallel._start_method() != "fork":
+        pytest.skip("the log is patched into forked workers")
+    if budget is not None:
+        monkeypatch.setattr(parallel, "WORKER_BYTES", budget)  # every register fills a worker's budget
+    log = _audited_by(monkeypatch, tmp_path)
+    files = registers[:6]
+    assert _audit("--jobs", "2", "-f", "json", *files).output == _audit("-j", "1", "-f", "json", *files).output
+    lines = [line.split(" ", 1) for line in log.read_text().splitlines()]
+    workers = [pid for pid, path in lines if pid != str(os.getpid())]
+    assert sorted(path for _, path in lines if _ != str(os.getpid())) == sorted(files)  # each once, by a worker
+    assert len(set(workers)) == processes
+
+
 def test_jobs_must_be_positive():
     result = CliRunner().invoke(main, ["audit", "-j", "0", BUNDLED[0]])
     assert result.exit_code == 2 and "--jobs" in result.output

@@ -157,13 +157,6 @@ def main() -> None:
 _LARGE_REGISTER = 4 * 1024 * 1024  # bytes: about 2,500 treatments, a second or more to read
 
 
-def _size(path: str) -> int:
-    try:
-        return os.path.getsize(path)
-    except OSError:
-        return 0  # the loader reports it
-
-
 def _pair_outputs(formats: tuple[str, ...], outputs: tuple[str, ...]) -> list[tuple[str, str | None]]:
     """The i-th --output receives the i-th --format; the formats left over go to stdout."""
     formats = formats or ("text",)
@@ -203,6 +196,7 @@ def audit(fichiers: tuple[str, ...], as_of: date | None, formats: tuple[str, ...
     """
     from .audit import audit_file, exit_code
     from .formatters import render
+    from .loader import file_size
     from .progress import Progress
     from .reports import AuditReport
 
@@ -220,7 +214,7 @@ def audit(fichiers: tuple[str, ...], as_of: date | None, formats: tuple[str, ...
     numbers = iter(range(1, len(fichiers) + 1))
 
     def audit_one(path: str):  # type: ignore[no-untyped-def]
-        progress.start_file(next(numbers), path, large=_size(path) > _LARGE_REGISTER)
+        progress.start_file(next(numbers), path, large=file_size(path) > _LARGE_REGISTER)
         result = audit_file(path, as_of, today, rules, waivers=not no_waivers, progress=progress.partitions)
         warn(result.warnings)
         return result
@@ -255,10 +249,12 @@ _WORTH_WORKERS = 256 * 1024
 def _workers(jobs: int | None, fichiers: tuple[str, ...]) -> int:
     """How many registers are audited at once: `--jobs` as given; by default the cores, when
     the registers are large enough to repay the worker processes; never more than the files."""
+    from .loader import file_size
+
     if len(fichiers) < 2:
         return 1
     if jobs is None:
-        if sum(_size(path) for path in fichiers) < _WORTH_WORKERS:
+        if sum(file_size(path) for path in fichiers) < _WORTH_WORKERS:
             return 1
         jobs = _usable_cores()
     return min(jobs, len(fichiers))

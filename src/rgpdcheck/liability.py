@@ -21,11 +21,11 @@ This module only composes them, by subject, never by a global order of clauses:
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import partial
-from collections.abc import Callable
-from typing import Any
+from typing import Any, ClassVar
 
 from . import rulebook
 from .errors import InputError, InputErrors
@@ -163,7 +163,8 @@ class Needed:
 
     treatment: str
     event: str | None = None
-    keys = {"traitements": ("id",), "evenements": ("traitement", "id"), "derogations": ("traitement",)}
+    keys: ClassVar[dict[str, tuple[str, ...]]] = {
+        "traitements": ("id",), "evenements": ("traitement", "id"), "derogations": ("traitement",)}
 
     def keeps(self, section: str, values: dict[str, str]) -> bool:
         if section == "traitements":

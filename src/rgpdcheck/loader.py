@@ -201,6 +201,14 @@ def read_text(path: str, max_bytes: int = MAX_FILE_BYTES, what: str = "fichier d
     return text.removeprefix("\ufeff")
 
 
+def file_size(path: str) -> int:
+    """The size `stat` gives a file, 0 when it has none to give (reading it reports why)."""
+    try:
+        return os.path.getsize(path)
+    except OSError:
+        return 0
+
+
 def load_document(path: str, selection: Selection | None = None) -> Document:
     """Read and parse one register file. Raises InputErrors."""
     return parse_document(read_text(path), path, selection)

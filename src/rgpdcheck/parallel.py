@@ -6,11 +6,12 @@ and hands the results on in the order the files were given, so that every report
 one a sequential run writes, byte for byte (tests/test_parallel.py).
 
 Choices, and why:
-- **A fresh process per register**, started from the parent's main thread, no pool:
-  durable_rules' C engine never frees its memory (engine.py), so a worker that audited
-  several registers would keep the peak of all of them; one register per process bounds
-  a worker's memory by its register. And no helper thread runs in the parent (a pool has
-  three), so forking cannot catch a lock held by another thread.
+- **Workers of our own**, started from the parent's main thread, no pool: each audits
+  register after register (in the heap it has already grown: a fresh process per register
+  paid that growth every time, about a tenth of a métropole's run) and is replaced once it
+  has read WORKER_BYTES of registers: durable_rules' C engine never frees its memory
+  (engine.py), so that bounds a worker's memory. And no helper thread runs in the parent
+  (a pool has three), so forking cannot catch a lock held by another thread.
 - **fork where it is safe** (Linux and other Unixes but macOS): the child starts with
   the rules already compiled and the modules imported, in a few milliseconds. The parent
   has evaluated nothing when it forks (the engine's C state is created per evaluation,
@@ -42,6 +43,7 @@ from typing import TYPE_CHECKING, Any
 
 from .errors import InputErrors
 from .interrupt import SIGNALS as _SIGNALS
+from .loader import file_size
 
 if TYPE_CHECKING:
     from .audit import AuditResult
@@ -63,34 +65,93 @@ def _start_method() -> str:
     return "spawn"
 
 
-def _child(conn: Any, path: str, as_of: date | None, today: date, rules: tuple[Rule, ...] | None,
-           waivers: bool) -> None:
-    """Audit one register and send ("ok", result), ("errors", [InputError]) or ("fault", text)."""
+def _worker(tasks: Any, results: Any, as_of: date | None, today: date, rules: tuple[Rule, ...] | None,
+            waivers: bool) -> None:
+    """Audit the registers the parent sends, one at a time, until told to stop (None); send
+    back (index, ("ok", result)), (index, ("errors", [InputError])) or (index, ("fault", text))."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     if hasattr(signal, "pthread_sigmask"):
         signal.pthread_sigmask(signal.SIG_UNBLOCK, _SIGNALS)
-    try:
-        from . import rulebook
-        from .audit import audit_file
+    from . import rulebook
+    from .audit import audit_file
 
-        answer: tuple[str, Any] = ("ok", audit_file(path, as_of, today, rules or rulebook.load("audit"), waivers=waivers))
-    except InputErrors as errors:
-        answer = ("errors", errors.errors)
-    except BaseException:
-        answer = ("fault", traceback.format_exc())
-    conn.send(answer)
-    conn.close()
+    rules = rules or rulebook.load("audit")
+    while True:
+        try:
+            task = tasks.recv()
+        except EOFError:  # the parent is gone
+            break
+        if task is None:
+            break
+        index, path = task
+        try:
+            answer: tuple[str, Any] = ("ok", audit_file(path, as_of, today, rules, waivers=waivers))
+        except InputErrors as errors:
+            answer = ("errors", errors.errors)
+        except BaseException:
+            answer = ("fault", traceback.format_exc())
+        results.send((index, answer))
+    results.close()
 
 
 class WorkerFault(RuntimeError):
     """A worker failed other than on bad input (a fault of rgpdcheck)."""
 
 
+# A worker is replaced once it has read this many bytes of registers (about 10,000
+# treatments): durable_rules keeps the C memory of every evaluation (engine.py), so a worker
+# grows with what it audited (about three times the YAML's size); a fresh one starts small.
+# Until then it audits register after register in the heap it has grown: a new process per
+# register paid that growth every time (a 1,000-treatment audit took 0.29 s longer in a fresh
+# child than in a warm process, the --jobs 2 run of a métropole about 10 % of its time).
+WORKER_BYTES = 16 * 1024 * 1024
+
+
+class _Worker:
+    """One worker process, the pipes to and from it, and what it was given."""
+
+    def __init__(self, context: Any, number: int, args: tuple[Any, ...]):
+        self.tasks, self._tasks_child = context.Pipe(duplex=False)[::-1]
+        self.results, self._results_child = context.Pipe(duplex=False)
+        self.process = context.Process(target=_worker, args=(self._tasks_child, self._results_child, *args),
+                                       name=f"rgpdcheck-audit-{number}", daemon=True)
+        self.current: int | None = None  # the index of the register it is auditing
+        self.bytes = 0
+
+    def start(self, workers: dict[Any, _Worker]) -> None:
+        """Start it and enter it in `workers` (to be reaped whatever comes next)."""
+        with _signals_held():  # the child sets its own handlers before any signal reaches it
+            self.process.start()
+            workers[self.results] = self
+        self._tasks_child.close()
+        self._results_child.close()
+
+    def give(self, index: int, path: str) -> None:
+        self.current = index
+        self.bytes += file_size(path)
+        self.tasks.send((index, path))
+
+    def stop(self) -> None:
+        """Let it end after its register (it exits on None), then reap it."""
+        try:
+            self.tasks.send(None)
+        except OSError:
+            pass
+        self.close()
+
+    def close(self, terminate: bool = False) -> None:
+        if terminate and self.process.is_alive():
+            self.process.terminate()
+        self.process.join()
+        self.tasks.close()
+        self.results.close()
+
+
 def audit_in_workers(paths: Iterable[str], jobs: int, as_of: date | None, today: date, rules: tuple[Rule, ...],
                      waivers: bool = True) -> Iterator[AuditResult | InputErrors]:
     """Each register's AuditResult (or its InputErrors), in the order of `paths`, audited by
-    up to `jobs` processes at a time. Close the iterator (or let it end) to reap them all."""
+    up to `jobs` worker processes at once. Close the iterator (or let it end) to reap them all."""
     import multiprocessing
     from multiprocessing.connection import wait
 
@@ -101,31 +162,46 @@ def audit_in_workers(paths: Iterable[str], jobs: int, as_of: date | None, today:
         from .validators import validators
 
         validators()  # inherited by every child
-    running: dict[Any, tuple[int, Any]] = {}  # connection -> (index, process)
+    args = (as_of, today, shipped_rules, waivers)
+    workers: dict[Any, _Worker] = {}  # results pipe -> worker
     done: dict[int, Any] = {}
     following = 0  # the next index to hand on
+    given = 0  # the next index to give a worker
     started = 0
+
+    def fill() -> None:
+        """Workers started, each given a register, while registers wait and cores are free."""
+        nonlocal given, started
+        while given < len(paths) and len(workers) < jobs:
+            started += 1
+            worker = _Worker(context, started, args)
+            worker.start(workers)
+            worker.give(given, paths[given])
+            given += 1
+
     try:
         while following < len(paths):
-            while started < len(paths) and len(running) < jobs:
-                receiver, sender = context.Pipe(duplex=False)
-                process = context.Process(target=_child, args=(sender, paths[started], as_of, today, shipped_rules, waivers),
-                                          name=f"rgpdcheck-audit-{started + 1}", daemon=True)
-                with _signals_held():  # the child sets its own handlers before any signal reaches it
-                    process.start()
-                    running[receiver] = (started, process)  # reaped below, whatever comes next
-                sender.close()
-                started += 1
+            fill()
             while following not in done:
-                for receiver in wait(list(running)):
-                    index, process = running.pop(receiver)
+                for results in wait(list(workers)):
+                    worker = workers[results]
                     try:
-                        done[index] = receiver.recv()
+                        index, answer = results.recv()
                     except EOFError:
-                        process.join()
-                        done[index] = ("fault", f"le processus d'audit s'est arrêté sans répondre (code {process.exitcode})")
-                    receiver.close()
-                    process.join()
+                        del workers[results]
+                        worker.close()
+                        assert worker.current is not None
+                        done[worker.current] = ("fault", ("le processus d'audit s'est arrêté sans répondre "
+                                                          f"(code {worker.process.exitcode})"))
+                        continue
+                    done[index] = answer
+                    if given < len(paths) and worker.bytes < WORKER_BYTES:
+                        worker.give(given, paths[given])
+                        given += 1
+                    else:
+                        del workers[results]
+                        worker.stop()
+                fill()  # in place of a worker that ended, while the others work on
             while following in done:
                 kind, value = done.pop(following)
                 if kind == "fault":
@@ -133,12 +209,8 @@ def audit_in_workers(paths: Iterable[str], jobs: int, as_of: date | None, today:
                 yield value if kind == "ok" else InputErrors(value)
                 following += 1
     finally:
-        for receiver, (_, process) in running.items():
-            if process.is_alive():
-                process.terminate()
-        for receiver, (_, process) in running.items():
-            process.join()
-            receiver.close()
+        for worker in workers.values():
+            worker.close(terminate=True)
 
 
 @contextmanager
