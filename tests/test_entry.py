@@ -38,7 +38,7 @@ def test_help_is_clicks_and_imports_nothing_heavy(option):
     assert run.stdout == click_group_help("python -m rgpdcheck", 100)
     imported = {line.rsplit("|", 1)[-1].strip() for line in run.stderr.splitlines() if line.startswith("import time:")}
     heavy = {name for name in imported if name.split(".")[0] in {"click", "pydantic", "durable", "yaml", "rgpdcheck"}}
-    assert heavy <= {"rgpdcheck", "rgpdcheck.entry", "rgpdcheck.group_help"}, heavy
+    assert heavy <= {"rgpdcheck", "rgpdcheck.entry", "rgpdcheck.group_help", "rgpdcheck.terminal"}, heavy
 
 
 def test_a_narrow_terminal_gets_clicks_own_wrapping():
@@ -82,11 +82,11 @@ def test_output_larger_than_a_pipe_buffer_is_not_cut():
 @pytest.mark.parametrize("lines", [None, "0", "40"])
 @pytest.mark.parametrize("fallback", [80, 120])
 def test_the_terminal_width_is_shutils(monkeypatch, columns, lines, fallback):
-    """entry.terminal_columns (the text report's width too) is shutil.get_terminal_size's,
+    """terminal.terminal_columns (the fast --help's and the text report's width) is shutil.get_terminal_size's,
     read without importing shutil."""
     import shutil
 
-    from rgpdcheck.entry import terminal_columns
+    from rgpdcheck.terminal import terminal_columns
 
     for name, value in (("COLUMNS", columns), ("LINES", lines)):
         if value is None:

@@ -27,6 +27,8 @@ import gc
 import os
 import sys
 
+from .terminal import terminal_columns
+
 WIDTH = 80  # the columns click renders help at, at most (its default max_content_width)
 
 
@@ -48,27 +50,6 @@ def _program_name() -> str:
     name = os.path.splitext(os.path.basename(path))[0]
     module = package if name == "__main__" else f"{package}.{name}"
     return f"python -m {module.lstrip('.')}"
-
-
-def terminal_columns(fallback: int = 80) -> int:
-    """shutil.get_terminal_size((fallback, 24)).columns, which click uses (with 80), without
-    importing shutil (it brings re, bz2, lzma and zlib: a third of Python's own start)."""
-    try:
-        columns = int(os.environ["COLUMNS"])
-    except (KeyError, ValueError):
-        columns = 0
-    try:
-        lines = int(os.environ["LINES"])
-    except (KeyError, ValueError):
-        lines = 0
-    if columns <= 0 or lines <= 0:
-        try:
-            size = os.get_terminal_size(sys.__stdout__.fileno())  # type: ignore[union-attr]
-        except (AttributeError, ValueError, OSError):
-            size = os.terminal_size((fallback, 24))
-        if columns <= 0:
-            columns = size.columns or fallback
-    return columns
 
 
 def _fast_output(args: list[str]) -> str | None:

@@ -12,11 +12,13 @@ from typing import Any
 
 from ..audit import summary
 from ..clauses import clauses
-from ..entry import terminal_columns  # shutil.get_terminal_size without importing shutil
 from ..findings import Finding
 from ..grouping import PLAN_SIZE, Group, action_count, plan, rest, split
 from ..reports import AuditReport, DeadlineReport, LiabilityReport
 from ..sanitize import terminal_safe
+from ..terminal import (
+    terminal_columns,  # shutil.get_terminal_size without importing shutil
+)
 from ..vocabulary import count
 from ..wording import french_date, french_instant
 
