@@ -1,7 +1,7 @@
-"""Several registers audited at once, one worker process per register (`audit --jobs N`).
+"""Several registers audited at once by worker processes (`audit --jobs N`).
 
 A métropole's 28 registers took one core for 36 s; the machine had more. Here the parent
-keeps up to N children running, each auditing one register and sending back its result,
+keeps up to N workers running, gives each the next register as it sends one result back,
 and hands the results on in the order the files were given, so that every report is the
 one a sequential run writes, byte for byte (tests/test_parallel.py).
 
