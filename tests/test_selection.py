@@ -186,6 +186,20 @@ def test_a_defect_in_another_treatment_does_not_prevent_the_answer(cli, tmp_path
     assert refused.exit_code == 2 and "base_legale" in refused.output
 
 
+@pytest.mark.parametrize("section", ["evenements", "derogations"])
+def test_an_item_naming_no_treatment_is_reported_as_the_whole_register_reports_it(section):
+    # `T-0000O` for T-00000: left out of T-00000's part, it may still be an event of T-00000
+    data = yaml.safe_load(generate.register(3, seed=1))
+    item = ({"type": "evolution", "traitement": "T-0000O", "date": "2019-01-02"} if section == "evenements"
+            else {"regle": sorted(AUDIT_IDS)[0], "traitement": "T-0000O", "motif": "Décision du DPO."})
+    data.setdefault(section, []).append(item)
+    whole = answer(dump(data), "T-00000", None, selected=False)
+    assert isinstance(whole, list) and any("« T-0000O » inconnu" in message for _, message in whole)
+    assert answer(dump(data), "T-00000", None, selected=True) == whole
+    part = parse_document(dump(data), "registre.yaml", needed("T-00000", None, RULES))
+    assert part.omitted_refs[section][-1][0] == "T-0000O"
+
+
 def test_an_unknown_treatment_lists_every_treatment_of_the_file(cli):
     path = ROOT / "fixtures" / "bruges" / "registre.yaml"
     ids = [t["id"] for t in yaml.safe_load(path.read_text(encoding="utf-8"))["traitements"]]

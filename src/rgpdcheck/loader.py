@@ -101,6 +101,9 @@ class Document:
     # kept, and the ids of the items left out, for the sections the selection filtered.
     positions: dict[str, list[int]] = field(default_factory=dict)
     omitted_ids: dict[str, list[str]] = field(default_factory=dict)
+    # the treatment each item left out names (`traitement:`), with its line: a name that is
+    # no treatment's may be a typo for the one read, and is reported as the whole file would be
+    omitted_refs: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
 
     def rank_in_file(self, section: str, index: int) -> int:
         """Where item `index` of `section` stands in the file (the same unless selected)."""
@@ -290,7 +293,7 @@ def parse_document(text: str, file: str, selection: Selection | None = None) -> 
     if builder.errors:
         raise InputErrors(builder.errors)
     return Document(file, data, builder.lines, sorted(builder.warnings, key=lambda w: (w.line, w.column or 0)),
-                    builder.positions, builder.omitted_ids)
+                    builder.positions, builder.omitted_ids, builder.omitted_refs)
 
 
 def _char_at(text: str, line: int, column: int) -> str:
@@ -344,16 +347,17 @@ def _anchored(event: Any) -> bool:
     return isinstance(event, _NODE_EVENTS) and event.anchor is not None
 
 
-def _peek(parser: Any, first: Any, wanted: tuple[str, ...]) -> tuple[list[Any], dict[str, str] | None, int]:
+def _peek(parser: Any, first: Any, wanted: tuple[str, ...]) -> tuple[list[Any], dict[str, str] | None, dict[str, int], int]:
     """Read one list item's events until its `wanted` keys are known or it ends.
 
     Returns the events read, the values of the wanted keys found (None when the item cannot
     be judged without being built: not a mapping, an unusual key, a number, list or alias
-    where a wanted key's value is), and how deep inside the item the last event read leaves
-    (0: the item is read whole)."""
+    where a wanted key's value is), the line of each key found, and how deep inside the item
+    the last event read leaves (0: the item is read whole)."""
     read = [first]
+    lines: dict[str, int] = {}
     if not isinstance(first, yaml.MappingStartEvent):
-        return read, None, 0 if not isinstance(first, _START_EVENTS) else 1
+        return read, None, lines, 0 if not isinstance(first, _START_EVENTS) else 1
     values: dict[str, str] = {}
     depth, key, expect_key = 1, None, True
     get = parser.get_event
@@ -369,19 +373,19 @@ def _peek(parser: Any, first: Any, wanted: tuple[str, ...]) -> tuple[list[Any], 
                     expect_key = True
             continue
         if isinstance(event, yaml.MappingEndEvent):
-            return read, values, 0
+            return read, values, lines, 0
         if expect_key:
             if not isinstance(event, yaml.ScalarEvent) or event.tag not in (None, "!"):
-                return read, None, 1
-            key, expect_key = event.value, False
+                return read, None, lines, 1
+            key, expect_key, key_line = event.value, False, event.start_mark.line + 1
         elif key in wanted:
             if (not isinstance(event, yaml.ScalarEvent) or event.tag not in (None, "!") or key in values
                     or (event.implicit[0] and _resolves(event.value))):
-                return read, None, 1 if not isinstance(event, _START_EVENTS) else 2
-            values[key] = event.value
+                return read, None, lines, 1 if not isinstance(event, _START_EVENTS) else 2
+            values[key], lines[key] = event.value, key_line
             expect_key = True
             if len(values) == len(wanted):
-                return read, values, 1
+                return read, values, lines, 1
         elif isinstance(event, _START_EVENTS):
             depth += 1
         else:
@@ -442,6 +446,7 @@ class _Builder:
         self.selection = selection
         self.positions: dict[str, list[int]] = {}
         self.omitted_ids: dict[str, list[str]] = {}
+        self.omitted_refs: dict[str, list[tuple[str, int]]] = {}
         self.file = file
         self.lines: dict[Path_, int] = {}
         self.errors: list[InputError] = []
@@ -581,13 +586,14 @@ class _Builder:
         wanted = self.selection.keys[section]
         kept = self.positions[section] = []
         omitted = self.omitted_ids[section] = []
+        refs = self.omitted_refs[section] = []
         items: list[Any] = []
         parser = self.loader
         rank = 0
         while not isinstance(first := parser.get_event(), yaml.SequenceEndEvent):
             if items and event.flow_style and _cut_sentence(first):
                 self._cut_warning(first)
-            read, values, depth = _peek(parser, first, wanted)
+            read, values, lines, depth = _peek(parser, first, wanted)
             if values is None or self.selection.keeps(section, values):
                 kept.append(rank)
                 self.loader = _Replay(read, parser)
@@ -601,6 +607,8 @@ class _Builder:
                 _pass_over(parser, depth)
                 if "id" in values:
                     omitted.append(values["id"])
+                if "traitement" in values:
+                    refs.append((values["traitement"], lines["traitement"]))
             rank += 1
         bad = event.tag not in (None, "!") and event.tag not in _SEQ_TAGS
         return self._bad_tag(event.tag, event) if bad else items

@@ -292,12 +292,22 @@ def _cross_check_references(document: Document, rule_ids: set[str] | None) -> li
                                              f"sans identifiant de la ligne {document.line_of(('evenements', index))} : "
                                              "choisissez-en un autre")
 
-    def ref(path: tuple[Any, ...], value: Any, known: set[str], label: str, feminine: bool = False) -> None:
+    def ref(where: tuple[Any, ...] | int, value: Any, known: set[str], label: str, feminine: bool = False) -> None:
+        """`where`: the path of the reference, or its line (an item a selection left out)."""
         value = ident(value) if not isinstance(value, (dict, list)) else None
         if value is not None and value not in known:
             close = _close_match(value, sorted(known))
             hint = f" ; vouliez-vous dire « {close[0]} » ?" if close else ""
-            err(path, f"{label} « {value} » {'inconnue' if feminine else 'inconnu'}{hint}")
+            message = f"{label} « {value} » {'inconnue' if feminine else 'inconnu'}{hint}"
+            if isinstance(where, int):
+                errors.append(InputError(document.file, where, message))
+            else:
+                err(where, message)
+
+    # the items a selection left out (Document.omitted_refs): a treatment they name must exist
+    for section in ("evenements", "derogations"):
+        for value, line in document.omitted_refs.get(section, ()):
+            ref(line, value, treatments, "traitement")
 
     for i, dpo in _items(data, "dpo"):
         organismes = dpo.get("organismes")
