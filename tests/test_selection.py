@@ -6,8 +6,9 @@ that have no id (keyed by their rank in the file) and lists in another order."""
 from __future__ import annotations
 
 import random
-import tempfile
 import sys
+import tempfile
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -54,11 +55,12 @@ def answer(text: str, treatment: str | None, event: str | None, selected: bool):
             return [(e.line, e.message) for e in errors.errors]
 
 
-def questions(data: dict) -> list[tuple[str, str | None]]:
-    """Every treatment, and every breach or request with its treatment."""
-    asked: list[tuple[str, str | None]] = [(str(t["id"]), None) for t in data.get("traitements") or []]
-    asked += [(str(e["traitement"]), str(e["id"])) for e in data.get("evenements") or []
-              if e.get("type") in EVENT_TYPES and e.get("id") and e.get("traitement")]
+def questions(data: dict) -> list[tuple[str | None, str | None]]:
+    """Every treatment, and every breach or request with its treatment, and alone."""
+    asked: list[tuple[str | None, str | None]] = [(str(t["id"]), None) for t in data.get("traitements") or []]
+    events = [e for e in data.get("evenements") or [] if e.get("type") in EVENT_TYPES and e.get("id") and e.get("traitement")]
+    asked += [(str(e["traitement"]), str(e["id"])) for e in events]
+    asked += [(None, str(e["id"])) for e in events]  # `--event` alone: its treatment read first
     return asked
 
 
@@ -92,7 +94,8 @@ def test_bundled_registers_same_answer_selected(path: Path):
     asked = questions(data)
     first = asked[0][0]
     # and the questions the part read cannot answer: the messages are the whole register's
-    unanswerable = [("T-INCONNU", None), (first, "E-INCONNU"), (first, next((e for _, e in asked if e), None))]
+    unanswerable = [("T-INCONNU", None), (first, "E-INCONNU"), (None, "E-INCONNU"),
+                    (first, next((e for _, e in asked if e), None))]
     assert_same_answers(path.read_text(encoding="utf-8"), asked + unanswerable)
     kept = {e for _, e in asked if e}
     assert_same_answers(dump(without_event_ids(shuffled(data, 1), kept)), asked)
@@ -106,8 +109,8 @@ def test_liability_scenarios_same_answer_selected(case):
     padded = {**data, "traitements": [other, *(data.get("traitements") or [])],
               "evenements": [{"type": "evolution", "traitement": "T-AUTRE", "date": "2019-01-02"},
                              *(data.get("evenements") or [])]}
-    asked = questions(data) + [(case["question"].get("traitement") or "", case["question"].get("evenement"))]
-    asked = [(t, e) for t, e in asked if t]
+    asked = questions(data) + [(case["question"].get("traitement"), case["question"].get("evenement"))]
+    asked = [(t, e) for t, e in asked if t or e]
     for variant in (data, without_event_ids(padded, {e for _, e in asked if e})):
         assert_same_answers(dump(variant), asked)
 
@@ -130,7 +133,7 @@ def test_generated_registers_same_answer_selected(data, pick):
 def test_the_selection_builds_only_the_treatment_its_events_and_what_is_register_wide():
     data = yaml.safe_load(generate.register(20, seed=1, waivers=4, awareness=2))
     target = data["traitements"][7]["id"]
-    data["derogations"].append({"regle": sorted(AUDIT_IDS)[0], "traitement": target, "motif": "Décision du DPO."})
+    data["derogations"].append({"regle": min(AUDIT_IDS), "traitement": target, "motif": "Décision du DPO."})
     text = dump(data)
     whole = parse_document(text, "registre.yaml")
     part = parse_document(text, "registre.yaml", needed(target, None, RULES))
@@ -191,7 +194,7 @@ def test_an_item_naming_no_treatment_is_reported_as_the_whole_register_reports_i
     # `T-0000O` for T-00000: left out of T-00000's part, it may still be an event of T-00000
     data = yaml.safe_load(generate.register(3, seed=1))
     item = ({"type": "evolution", "traitement": "T-0000O", "date": "2019-01-02"} if section == "evenements"
-            else {"regle": sorted(AUDIT_IDS)[0], "traitement": "T-0000O", "motif": "Décision du DPO."})
+            else {"regle": min(AUDIT_IDS), "traitement": "T-0000O", "motif": "Décision du DPO."})
     data.setdefault(section, []).append(item)
     whole = answer(dump(data), "T-00000", None, selected=False)
     assert isinstance(whole, list) and any("« T-0000O » inconnu" in message for _, message in whole)
@@ -208,8 +211,23 @@ def test_an_unknown_treatment_lists_every_treatment_of_the_file(cli):
     assert f"(traitements : {', '.join(sorted(ids))})" in result.output
 
 
+def test_an_event_alone_is_answered_from_its_treatments_part(monkeypatch):
+    from rgpdcheck import liability
+
+    data = yaml.safe_load((ROOT / "fixtures" / "bruges" / "registre.yaml").read_text(encoding="utf-8"))
+    event = next(e for e in data["evenements"] if e.get("type") in EVENT_TYPES and e.get("id"))
+    read = []
+    original = liability.load_register
+    monkeypatch.setattr(liability, "load_register", lambda *a, **k: read.append(a[4:]) or original(*a, **k))
+    with tempfile.TemporaryDirectory() as work:
+        path = Path(work) / "registre.yaml"
+        path.write_text(dump(data), encoding="utf-8")
+        determine_file(str(path), None, event["id"], date(2026, 1, 1), TODAY, AUDIT_IDS, RULES)
+    assert len(read) == 1 and read[0][0].treatment == event["traitement"]  # one selected read, no whole one
+
+
 def test_the_whole_register_is_read_when_the_answer_needs_it():
-    assert needed(None, "V-1", RULES) is None  # the event's treatment is known once it is read
+    assert needed(None, "V-1", RULES) is None  # determine_file reads the event's treatment first
     assert needed("T-1", None, RULES) is not None
 
     class Condition:

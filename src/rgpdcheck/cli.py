@@ -409,9 +409,10 @@ def liability(fichier: str, treatment: str | None, event: str | None, as_of: dat
     """Qui répond d'un traitement ou d'un incident, entre la commune et Bordeaux Métropole et
     vis-à-vis de la CNIL, sur quelles clauses (V-c, V-d, V-j, V-k), et comment arbitrer (V-g).
 
-    Avec --treatment, seul ce dont la réponse dépend est lu et validé : le traitement, ses
-    événements et dérogations, et ce qui vaut pour tout le registre (contrat, acteurs, DPO,
-    événements sans traitement) ; « rgpdcheck validate » vérifie le reste.
+    Seul ce dont la réponse dépend est lu et validé (avec --event, son traitement est lu
+    d'abord) : le traitement, ses événements et dérogations, et ce qui vaut pour tout le
+    registre (contrat, acteurs, DPO, événements sans traitement) ; « rgpdcheck validate »
+    vérifie le reste.
 
     Code de sortie : 0 avec une réponse, 2 si le registre, le traitement ou l'événement est invalide.
     """

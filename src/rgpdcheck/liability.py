@@ -32,6 +32,7 @@ from .errors import InputError, InputErrors
 from .fact_schema import ABSENT, FactSet, fact_id, make_fact
 from .facts import build_facts
 from .idents import ident
+from .loader import load_document
 from .rulebook import Rule
 from .validate import Register, load_register
 from .wording import Names, french_date, render, render_ids
@@ -174,14 +175,42 @@ class Needed:
         return section == "evenements" and self.event is not None and ident(values.get("id")) == self.event
 
 
+@dataclass(frozen=True)
+class _EventAsked:
+    """A first read for an event asked about alone: that event only, to learn its treatment."""
+
+    event: str
+    keys: ClassVar[dict[str, tuple[str, ...]]] = {
+        "traitements": ("id",), "evenements": ("id",), "derogations": ("traitement",)}
+
+    def keeps(self, section: str, values: dict[str, str]) -> bool:
+        return section == "evenements" and ident(values.get("id")) == self.event
+
+
 def needed(treatment: str | None, event: str | None, rules: tuple[Rule, ...]) -> Needed | None:
     """What to read of the register for this question; None when it takes the whole register:
-    an event asked about without its treatment (its treatment is known only once it is read),
-    or rules that read facts a part of the register would get wrong."""
+    an event asked about without its treatment (its treatment is known only once it is read:
+    see `_treatment_of`), or rules that read facts a part of the register would get wrong."""
     if treatment is None or any(r.condition.kinds & _WHOLE_REGISTER_KINDS for r in rules):
         return None
     target = ident(treatment)
     return Needed(target, ident(event) if event is not None else None) if target is not None else None
+
+
+def _treatment_of(path: str, event: str) -> str | None:
+    """The treatment the event `event` names, read from the file without building the rest
+    (one parse of the file, its events passed over but that one); None when it cannot say."""
+    asked = ident(event)
+    if asked is None:
+        return None
+    try:
+        document = load_document(path, _EventAsked(asked))
+    except InputErrors:
+        return None  # the whole register's read reports it
+    items = document.data.get("evenements") if isinstance(document.data, dict) else None
+    named = {ident(item.get("traitement")) for item in items if isinstance(item, dict) and ident(item.get("id")) == asked} \
+        if isinstance(items, list) else set()
+    return named.pop() if len(named) == 1 else None
 
 
 def determine_file(path: str, treatment: str | None, event: str | None, as_of: date | None, today: date,
@@ -194,6 +223,10 @@ def determine_file(path: str, treatment: str | None, event: str | None, as_of: d
     answer (an input error: the treatment or event unknown or invalid), the whole register is
     read and says why, as it would have: every error message is the whole register's."""
     selection = needed(treatment, event, rules)
+    if selection is None and treatment is None and event is not None:
+        # an event alone: a first read learns its treatment, the second reads that one's part
+        found = _treatment_of(path, event)
+        selection = needed(found, event, rules) if found is not None else None
     if selection is not None:
         try:
             register = load_register(path, as_of, today, rule_ids, selection)
