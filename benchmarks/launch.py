@@ -26,8 +26,10 @@ _LAUNCHER = (
 )
 
 
-def run(argv: list[str]) -> tuple[float, float, float, int, str]:
-    """(wall seconds, CPU seconds, peak RSS in MiB, exit code, stderr) of `argv` run to its end."""
+def run(argv: list[str]) -> tuple[float, float, float, int]:
+    """(wall seconds, CPU seconds, peak RSS in MiB, exit code) of `argv` run to its end; a
+    command that fails (an exit code other than 0 and 1, rgpdcheck's « des constats ») stops
+    the benchmark with its stderr."""
     fd, result = tempfile.mkstemp(suffix=".measure")
     os.close(fd)
     try:
@@ -40,4 +42,6 @@ def run(argv: list[str]) -> tuple[float, float, float, int, str]:
     if process.returncode != 0 or len(fields) != 4:
         raise SystemExit(f"launching {' '.join(argv)} failed:\n{process.stderr.decode(errors='replace')}")
     wall, cpu, rss, code = fields
-    return float(wall), float(cpu), int(rss) / 1024, int(code), process.stderr.decode(errors="replace")
+    if int(code) not in (0, 1):
+        raise SystemExit(f"{' '.join(argv)} failed ({code}):\n{process.stderr.decode(errors='replace')}")
+    return float(wall), float(cpu), int(rss) / 1024, int(code)

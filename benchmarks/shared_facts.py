@@ -71,9 +71,7 @@ def engine_curve(kind: str, counts: list[int]) -> list[dict[str, float]]:
 def audit_run(argv: list[str]) -> tuple[float, float, float]:
     """Run an audit to its end: (wall seconds, CPU seconds of the process, peak RSS in MiB).
     CPU time is what the comparison uses: the machine may be shared."""
-    wall, cpu, rss, code, stderr = launch.run(argv)
-    if code not in (0, 1):
-        raise SystemExit(f"{' '.join(argv)} failed:\n{stderr}")
+    wall, cpu, rss, _ = launch.run(argv)
     return wall, cpu, rss
 
 

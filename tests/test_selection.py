@@ -217,13 +217,15 @@ def test_an_event_alone_is_answered_from_its_treatments_part(monkeypatch):
     data = yaml.safe_load((ROOT / "fixtures" / "bruges" / "registre.yaml").read_text(encoding="utf-8"))
     event = next(e for e in data["evenements"] if e.get("type") in EVENT_TYPES and e.get("id"))
     read = []
-    original = liability.load_register
-    monkeypatch.setattr(liability, "load_register", lambda *a, **k: read.append(a[4:]) or original(*a, **k))
+    original = liability.parse_document
+    monkeypatch.setattr(liability, "parse_document", lambda *a, **k: read.append(a[2]) or original(*a, **k))
     with tempfile.TemporaryDirectory() as work:
         path = Path(work) / "registre.yaml"
         path.write_text(dump(data), encoding="utf-8")
         determine_file(str(path), None, event["id"], date(2026, 1, 1), TODAY, AUDIT_IDS, RULES)
-    assert len(read) == 1 and read[0][0].treatment == event["traitement"]  # one selected read, no whole one
+    parts = [s for s in read if isinstance(s, liability.Needed)]
+    assert None not in read  # no whole read
+    assert len(parts) == 1 and parts[0].treatment == event["traitement"]  # one read of its treatment's part
 
 
 def test_the_whole_register_is_read_when_the_answer_needs_it():

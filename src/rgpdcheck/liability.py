@@ -32,9 +32,9 @@ from .errors import InputError, InputErrors
 from .fact_schema import ABSENT, FactSet, fact_id, make_fact
 from .facts import build_facts
 from .idents import ident
-from .loader import load_document
+from .loader import parse_document, read_text
 from .rulebook import Rule
-from .validate import Register, load_register
+from .validate import Register, validate
 from .wording import Names, french_date, render, render_ids
 
 NO_EVENT = "__aucun__"
@@ -197,14 +197,14 @@ def needed(treatment: str | None, event: str | None, rules: tuple[Rule, ...]) ->
     return Needed(target, ident(event) if event is not None else None) if target is not None else None
 
 
-def _treatment_of(path: str, event: str) -> str | None:
-    """The treatment the event `event` names, read from the file without building the rest
-    (one parse of the file, its events passed over but that one); None when it cannot say."""
+def _treatment_of(text: str, file: str, event: str) -> str | None:
+    """The treatment the event `event` names, read from the register's text without building
+    the rest (its events passed over but that one); None when it cannot say."""
     asked = ident(event)
     if asked is None:
         return None
     try:
-        document = load_document(path, _EventAsked(asked))
+        document = parse_document(text, file, _EventAsked(asked))
     except InputErrors:
         return None  # the whole register's read reports it
     items = document.data.get("evenements") if isinstance(document.data, dict) else None
@@ -221,24 +221,30 @@ def determine_file(path: str, treatment: str | None, event: str | None, as_of: d
 
     Reads only the part the question needs (`needed`) when it can; when that part gives no
     answer (an input error: the treatment or event unknown or invalid), the whole register is
-    read and says why, as it would have: every error message is the whole register's."""
+    read and says why, as it would have: every error message is the whole register's. The
+    file is read once; each of these readings parses its text."""
+    text = read_text(path)
+
+    def register(selection: Needed | None) -> Register:
+        return validate(parse_document(text, path, selection), as_of, today, rule_ids)
+
     selection = needed(treatment, event, rules)
     if selection is None and treatment is None and event is not None:
         # an event alone: a first read learns its treatment, the second reads that one's part
-        found = _treatment_of(path, event)
+        found = _treatment_of(text, path, event)
         selection = needed(found, event, rules) if found is not None else None
     if selection is not None:
         try:
-            register = load_register(path, as_of, today, rule_ids, selection)
-            answer = determine(register, treatment, event, rules)
+            part = register(selection)
+            answer = determine(part, treatment, event, rules)
         except InputErrors:
             pass
         else:
-            warn(register.document.warnings)
+            warn(part.document.warnings)
             return answer
-    register = load_register(path, as_of, today, rule_ids)
-    warn(register.document.warnings)
-    return determine(register, treatment, event, rules)
+    whole = register(None)
+    warn(whole.document.warnings)
+    return determine(whole, treatment, event, rules)
 
 
 def _target_errors(register: Register, treatment: str | None, event: str | None) -> tuple[str, str | None]:

@@ -212,9 +212,9 @@ def file_size(path: str) -> int:
         return 0
 
 
-def load_document(path: str, selection: Selection | None = None) -> Document:
+def load_document(path: str) -> Document:
     """Read and parse one register file. Raises InputErrors."""
-    return parse_document(read_text(path), path, selection)
+    return parse_document(read_text(path), path)
 
 
 class Selection(Protocol):
@@ -341,6 +341,7 @@ class _Anchor:
 _NODE_EVENTS = (yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent)
 _START_EVENTS = (yaml.MappingStartEvent, yaml.SequenceStartEvent)
 _END_EVENTS = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
+_START_TYPES, _END_TYPES = frozenset(_START_EVENTS), frozenset(_END_EVENTS)  # compared by type()
 
 
 def _anchored(event: Any) -> bool:
@@ -401,7 +402,7 @@ def _pass_over(parser: Any, depth: int) -> None:
     """Consume the rest of an item `depth` levels deep; refuse to leave an anchor behind.
     (Most of a selected read is spent here: types are compared, not isinstance'd.)"""
     get = parser.get_event
-    starts, ends, scalar = frozenset(_START_EVENTS), frozenset(_END_EVENTS), yaml.ScalarEvent
+    starts, ends, scalar = _START_TYPES, _END_TYPES, yaml.ScalarEvent
     while depth:
         event = get()
         kind = type(event)

@@ -20,7 +20,7 @@ from .dates import parse_day
 from .errors import InputError, InputErrors
 from .fact_schema import ABSENT
 from .idents import event_key, ident
-from .loader import Document, Selection, load_document
+from .loader import Document, load_document
 from .model import EVENT_CLASSES as _EVENT_CLASSES
 from .model import EVENT_DATE_FIELD, Registre, annotation_args, event_date
 from .validators import validators
@@ -113,11 +113,9 @@ def _without_avenant(model: Registre, document: Document, errors: list[InputErro
     return contract_mod.without_avenant(model.commune, own.nom if own else None)
 
 
-def load_register(path: str, as_of: date | None, today: date, rule_ids: set[str] | None = None,
-                  selection: Selection | None = None) -> Register:
-    """Read and validate one register file (the part a `selection` keeps, when given); raise
-    InputErrors with every problem found."""
-    return validate(load_document(path, selection), as_of, today, rule_ids)
+def load_register(path: str, as_of: date | None, today: date, rule_ids: set[str] | None = None) -> Register:
+    """Read and validate one register file; raise InputErrors with every problem found."""
+    return validate(load_document(path), as_of, today, rule_ids)
 
 
 # -- pydantic errors in French ------------------------------------------------------------
